@@ -1,0 +1,100 @@
+"""Pipeline steps: small units sharing one contract, ``run(items, rank, world_size) -> items``.
+
+Per-document steps are pure functions of one record (easy to run in a process pool or as Ray
+tasks).  A record that fails a step becomes a ``Failure`` with the reason and flows on, so one bad
+article never stops a batch.  Steps know nothing about executors or the store.
+"""
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from storyline.errors import InputError, StorylineError
+from storyline.records import Article, Failure, RawDoc
+
+
+class Step:
+    name = "step"
+
+    def run(self, items: Iterable[Any], rank: int = 0, world_size: int = 1) -> Iterator[Any]:
+        for item in items:
+            if isinstance(item, Failure):
+                yield item
+                continue
+            try:
+                yield self.process(item)
+            except InputError as exc:
+                yield self.failure(item, exc.reason)
+            except StorylineError:
+                raise  # configuration / model problems: stop, the user must act
+            except Exception as exc:  # noqa: BLE001 — an unexpected bug on one record is recorded, not fatal
+                yield self.failure(item, f"{type(exc).__name__}: {exc} [{_where(exc)}]")
+
+    def process(self, item: Any) -> Any:
+        raise NotImplementedError
+
+    def failure(self, item: Any, reason: str) -> Failure:
+        if isinstance(item, Article):
+            return Failure(item.source_uri, self.name, reason, id=item.id)
+        if isinstance(item, tuple) and item and isinstance(item[0], RawDoc):
+            item = item[0]
+        if isinstance(item, RawDoc):
+            return Failure(item.uri, self.name, reason, id=item.id, raw=item.raw)
+        return Failure(str(item)[:200], self.name, reason)
+
+
+def _where(exc: BaseException) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    last = frames[-1] if frames else None
+    return f"{last.filename.rsplit('/', 1)[-1]}:{last.lineno}" if last else "?"
+
+
+class CleanStep(Step):
+    """RawDoc → (RawDoc, Article): the raw document rides along so the writer can store it."""
+
+    name = "clean"
+
+    def process(self, doc: RawDoc) -> tuple[RawDoc, Article]:
+        from storyline.clean import clean_document
+
+        return doc, clean_document(doc)
+
+
+class AnalyzeStep(Step):
+    """(RawDoc, Article) → (RawDoc, Article with .analysis).  Spans are in input-text offsets."""
+
+    name = "analyze"
+
+    def __init__(self, spacy_model: str | None = None, gazetteers: tuple[str, ...] = (), actors: tuple[str, ...] = ()):
+        self.spacy_model = spacy_model
+        self.gazetteers = tuple(gazetteers)
+        self.actors = tuple(actors)
+
+    def run(self, items: Iterable[Any], rank: int = 0, world_size: int = 1) -> Iterator[Any]:
+        """An analysis error never costs the article: the failure is yielded *and* the article goes on
+        unanalysed (the store re-analyses it later)."""
+        from storyline.nlp import analyze_article
+
+        for item in items:
+            if isinstance(item, Failure):
+                yield item
+                continue
+            article = item[1] if isinstance(item, tuple) else item
+            try:
+                article.analysis = analyze_article(article, spacy_model=self.spacy_model,
+                                                   gazetteers=self.gazetteers, actors=self.actors)
+            except StorylineError:
+                raise
+            except Exception as exc:  # noqa: BLE001 — recorded with its reason, article kept
+                article.analysis = None
+                yield Failure(article.source_uri, self.name, f"{type(exc).__name__}: {exc} [{_where(exc)}]",
+                              id=article.id)
+            yield item
+
+
+def run_steps(steps: list[Step], items: Iterable[Any], rank: int = 0, world_size: int = 1) -> Iterator[Any]:
+    stream: Iterable[Any] = items
+    for step in steps:
+        stream = step.run(stream, rank, world_size)
+    return iter(stream)

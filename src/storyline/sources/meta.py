@@ -1,0 +1,41 @@
+"""Metadata sidecars (JSONL or CSV keyed by ``id``) for inputs that carry none, like plain text."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from storyline.errors import InputError
+from storyline.sources.base import normalise_date
+
+SIDECAR_KEYS = {"published", "outlet", "url", "title"}
+
+
+def load_sidecar(path: str | Path) -> dict[str, dict]:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(str(path), "metadata sidecar not found")
+    rows: list[dict] = []
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".csv":
+        rows = list(csv.DictReader(text.splitlines()))
+    else:
+        for n, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}#line{n}", f"not valid JSON: {exc.msg}") from exc
+            if not isinstance(row, dict):
+                raise InputError(f"{path}#line{n}", "expected a JSON object")
+            rows.append(row)
+    out: dict[str, dict] = {}
+    for n, row in enumerate(rows, start=1):
+        if not row.get("id"):
+            raise InputError(f"{path}#row{n}", "metadata row has no 'id'")
+        meta = {k: v for k, v in row.items() if k != "id" and v not in (None, "")}
+        if "published" in meta:
+            meta["published"] = normalise_date(meta["published"]) or meta["published"]
+        out[str(row["id"])] = meta
+    return out

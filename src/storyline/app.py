@@ -65,12 +65,12 @@ def extract_articles(paths: Iterable[str | Path], settings: Settings, *, meta: s
 def analyze_paths(paths: Iterable[str | Path], settings: Settings, *, meta: str | Path | None = None
                   ) -> Iterator[dict]:
     """Clean and analyse inputs without a database; spans are offsets into each input text."""
-    from storyline.executors import make_executor
+    from storyline.executors import executor_for
     from storyline.ingest import build_steps
 
     sidecar = load_sidecar(meta) if meta else None
     docs = read_paths(paths, sidecar, max_bytes=settings.ingest.max_bytes, exclude=[meta] if meta else [])
-    executor = make_executor(settings.ingest.executor, settings.ingest.workers, settings.ingest.batch_size)
+    executor = executor_for(settings)
     for item in executor.map(build_steps(settings, analyze=True), docs):
         if isinstance(item, Failure):
             yield {"input": item.input, "error": item.reason, "stage": item.stage}

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storyline.executors import make_executor
+from storyline.executors import executor_for
 from storyline.nlp import ANALYSIS_VERSION
 from storyline.pipeline import AnalyzeStep, CleanStep
 from storyline.records import Article, Failure, RawDoc
@@ -66,7 +66,7 @@ def ingest(paths: Iterable[str | Path], store, settings: Settings, *, meta: str 
     report = IngestReport()
     sidecar = load_sidecar(meta) if meta else None
     docs = read_paths(paths, sidecar, max_bytes=settings.ingest.max_bytes, exclude=[*exclude, *([meta] if meta else [])])
-    executor = make_executor(settings.ingest.executor, settings.ingest.workers, settings.ingest.batch_size)
+    executor = executor_for(settings)
     steps = build_steps(settings, settings.ingest.analyze)
     version = analysis_version(settings)
     pending = 0

@@ -19,7 +19,10 @@ def clean_document(doc: RawDoc) -> Article:
     url = meta.get("url") or (doc.uri if doc.uri.startswith("http") else None)
     try:
         if doc.kind == "html" or (doc.html is not None and doc.text is None):
-            result = clean_html(doc.html or "", url=url)
+            # raw bytes let trafilatura detect the charset itself (better on legacy pages); only for
+            # documents whose raw bytes *are* the page (files, WARC payloads), not JSONL lines or feed items
+            page = doc.raw if doc.meta.get("encoding") else (doc.html or "")
+            result = clean_html(page, url=url)
             html_date, html_source = find_published(html=doc.html, url=url)
         else:
             result = clean_text(doc.text or "")

@@ -76,11 +76,12 @@ def open_db(ctx_obj: Context, db: str | None, *, readonly: bool = False):
 @meta_option
 @click.option("--workers", type=int, default=None, help="Processes for per-document stages (0 = one per core).")
 @click.option("--executor", type=click.Choice(["local", "ray"]), default=None, help="Where per-document stages run.")
+@click.option("--address", default=None, help="With --executor ray: address of an existing Ray cluster.")
 @click.option("--no-analyze", is_flag=True, help="Store cleaned articles only; skip entities/quotes/times/events.")
 @click.option("--max-bytes", type=int, default=None, help="Largest single document accepted, in bytes.")
 @format_option("table")
 @click.pass_obj
-def ingest(obj, paths, db, meta, workers, executor, no_analyze, max_bytes, fmt):
+def ingest(obj, paths, db, meta, workers, executor, address, no_analyze, max_bytes, fmt):
     """Read files and folders (recursively) into the database.
 
     Accepts .txt, .html/.htm (also .gz), .jsonl, RSS/Atom (.xml/.rss/.atom) and .warc(.gz).
@@ -92,7 +93,7 @@ def ingest(obj, paths, db, meta, workers, executor, no_analyze, max_bytes, fmt):
     """
     from storyline.app import ingest_and_update
 
-    settings = obj.settings(store={"db": db}, ingest={"workers": workers, "executor": executor,
+    settings = obj.settings(store={"db": db}, ingest={"workers": workers, "executor": executor, "ray_address": address,
                                                       "max_bytes": max_bytes, "analyze": False if no_analyze else None})
     report = ingest_and_update(paths, settings, meta=meta, progress=fmt == "table" and sys.stderr.isatty())
     if fmt == "table":

@@ -56,6 +56,14 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[s
             return normalise_newlines(data.decode(enc)), enc
         except (UnicodeDecodeError, LookupError):
             continue
+    # cp1252 first when it yields plausible Western text: charset guessers are unreliable on short
+    # articles, and cp1252/latin-1 is by far the most common legacy encoding in news archives.
+    try:
+        western = data.decode("cp1252")
+        if _plausible_western(western):
+            return normalise_newlines(western), "cp1252"
+    except UnicodeDecodeError:
+        pass
     guess = _guess_encoding(data)
     for enc in (guess, "cp1252", "latin-1"):
         if not enc:
@@ -65,6 +73,18 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[s
         except (UnicodeDecodeError, LookupError):
             continue
     raise InputError(name, "cannot decode text in any known encoding")  # pragma: no cover (latin-1 never fails)
+
+
+_WESTERN_EXTRA = set("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u20ac\u00a0\u00b0\u00a3\u00ab\u00bb")
+
+
+def _plausible_western(text: str) -> bool:
+    """Non-ASCII characters are mostly accented Latin letters or typographic punctuation."""
+    odd = [c for c in text if ord(c) > 127]
+    if not odd:
+        return True
+    good = sum(1 for c in odd if (c.isalpha() and ord(c) < 0x250) or c in _WESTERN_EXTRA)
+    return good / len(odd) >= 0.9
 
 
 def _guess_encoding(data: bytes) -> str | None:

@@ -50,7 +50,8 @@ def parse_feed(data: bytes, name: str, uri: str) -> Iterator[RawDoc | Failure]:
             continue
         link = fields.get("url") or ""
         fallback = "item-" + hashlib.sha256(raw).hexdigest()[:12]
-        doc_id = id_from_url(fields.get("guid") or link, fallback) if (fields.get("guid") or link) else fallback
+        # the link names the article best; an Atom id is often an opaque tag: URI
+        doc_id = id_from_url(link or fields.get("guid") or "", fallback)
         meta = {k: v for k, v in fields.items() if v and k != "guid"}
         if outlet:
             meta.setdefault("outlet", outlet)

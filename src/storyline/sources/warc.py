@@ -34,13 +34,13 @@ def read_warc_file(path: Path, max_bytes: int) -> Iterator[RawDoc | Failure]:
                     yield Failure(where, "read", f"WARC record payload over the {max_bytes / 1e6:.1f} MB limit")
                     continue
                 try:
-                    html, _ = decode_bytes(payload, where, declared=_charset(ctype) or declared_charset(payload))
+                    html, encoding = decode_bytes(payload, where, declared=_charset(ctype) or declared_charset(payload))
                 except InputError as exc:
                     yield Failure(where, "read", exc.reason, raw=payload)
                     continue
                 date = record.rec_headers.get_header("WARC-Date")
                 yield RawDoc(id=id_from_url(url, f"{path.name.split('.')[0]}-{n}"), uri=url or where, kind="html",
-                             raw=payload, html=html, meta={"url": url, "fetched": date})
+                             raw=payload, html=html, meta={"url": url, "fetched": date, "encoding": encoding})
     except ArchiveLoadFailed as exc:
         raise InputError(str(path), f"not a readable WARC file: {exc}") from exc
     if count == 0:

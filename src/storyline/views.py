@@ -44,3 +44,218 @@ def corpus_stats(store) -> dict:
         "first_published": dates["first"],
         "last_published": dates["last"],
     }
+
+
+# -- articles ----------------------------------------------------------------------------------------
+ARTICLE_COLUMNS = "seq, id, title, outlet, published, published_source, source_uri, kind, content_hash, ingested_at"
+
+
+def _page(rows: list[dict], limit: int, key: str = "seq") -> tuple[list[dict], str | None]:
+    """Keyset pagination: fetch limit+1 rows; the cursor is the last row's key."""
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (str(rows[-1][key]) if more and rows else None)
+
+
+def list_articles(store, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
+                  limit: int = 50, cursor: str | None = None) -> tuple[list[dict], str | None]:
+    where, params = ["seq > ?"], [int(cursor or 0)]
+    if outlet:
+        where.append("outlet = ?")
+        params.append(outlet)
+    if since:
+        where.append("published >= ?")
+        params.append(since)
+    if until:
+        where.append("published <= ?")
+        params.append(until)
+    rows = store.rows(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
+                      (*params, limit + 1))
+    return _page(rows, limit)
+
+
+def input_text_of(store, article) -> str:
+    """The text every stored span points into (decoded raw text; extracted text for HTML)."""
+    if article.kind == "html":
+        return article.text
+    raw = store.raw_input(article.raw_hash)
+    if raw is None:
+        return article.text
+    if article.kind == "text" and raw.lstrip()[:1] == b"{":  # a JSONL record: the text field is the input
+        import json
+
+        try:
+            from storyline.sources.decode import normalise_newlines
+
+            return normalise_newlines(json.loads(raw.decode("utf-8"))["text"])
+        except (ValueError, KeyError, UnicodeDecodeError):
+            return article.text
+    from storyline.sources.decode import decode_bytes
+
+    try:
+        return decode_bytes(raw, article.id)[0]
+    except Exception:  # noqa: BLE001 — a view never fails on a stored article; show the clean text
+        return article.text
+
+
+def article_detail(store, article_id: str) -> dict | None:
+    article = store.get_article(article_id)
+    if article is None:
+        return None
+    analysis = store.get_analysis(article_id)
+    dup = store.rows("SELECT * FROM duplicates WHERE copy = ?", (article_id,))
+    copies = store.rows("SELECT copy, kind, score FROM duplicates WHERE original = ?", (article_id,))
+    story = store.rows("SELECT story, topic FROM story_articles WHERE article = ?", (article_id,))
+    return {**article.to_dict(), "seq": article.seq, "kind": article.kind, "meta": article.meta,
+            "input_text": input_text_of(store, article), **analysis_dict(analysis),
+            "duplicate_of": dup[0] if dup else None, "copies": copies,
+            "story": story[0]["story"] if story else None, "topic": story[0]["topic"] if story else None}
+
+
+# -- stories ---------------------------------------------------------------------------------------
+def story_summaries(store) -> list[dict]:
+    """Every story with its counts.  ``independent_sources`` leaves out copies and rewrites."""
+    rows = store.rows(
+        "SELECT s.story, s.topic, a.id, a.title, a.outlet, a.published, a.seq, d.original AS copy_of "
+        "FROM story_articles s JOIN articles a ON a.id = s.article LEFT JOIN duplicates d ON d.copy = a.id "
+        "ORDER BY s.story, a.published, a.seq")
+    stories: dict[str, dict] = {}
+    for r in rows:
+        st = stories.setdefault(r["story"], {"story": r["story"], "topic": r["topic"], "title": None, "articles": [],
+                                             "first_seen": None, "last_seen": None, "_sources": set(),
+                                             "_independent": set()})
+        st["articles"].append(r["id"])
+        source = r["outlet"] or r["id"]
+        st["_sources"].add(source)
+        if not r["copy_of"]:
+            st["_independent"].add(source)
+            st["title"] = st["title"] or r["title"]
+        if r["published"]:
+            day = r["published"][:10]
+            st["first_seen"] = min(filter(None, [st["first_seen"], day]))
+            st["last_seen"] = max(filter(None, [st["last_seen"], day]))
+    out = []
+    for st in stories.values():
+        st["sources"] = len(st.pop("_sources"))
+        st["independent_sources"] = len(st.pop("_independent"))
+        out.append(st)
+    out.sort(key=lambda s: (s["topic"], s["first_seen"] or "", s["story"]))
+    return out
+
+
+def list_stories(store, *, topic: str | None = None, since: str | None = None, until: str | None = None,
+                 entity: str | None = None, outlet: str | None = None, limit: int = 50, cursor: str | None = None,
+                 order: str = "newest") -> tuple[list[dict], str | None]:
+    stories = story_summaries(store)
+    if topic:
+        stories = [s for s in stories if s["topic"] == topic]
+    if since:
+        stories = [s for s in stories if (s["last_seen"] or "") >= since]
+    if until:
+        stories = [s for s in stories if (s["first_seen"] or "9999") <= until]
+    if entity or outlet:
+        keep = _stories_matching(store, entity, outlet)
+        stories = [s for s in stories if s["story"] in keep]
+    if order == "coverage":
+        stories.sort(key=lambda s: (-s["independent_sources"], -len(s["articles"]), s["story"]))
+    else:
+        stories.sort(key=lambda s: (s["last_seen"] or "", s["story"]), reverse=True)
+    start = int(cursor or 0)
+    page = stories[start:start + limit]
+    return page, (str(start + limit) if start + limit < len(stories) else None)
+
+
+def _stories_matching(store, entity: str | None, outlet: str | None) -> set[str]:
+    sql = "SELECT DISTINCT s.story FROM story_articles s JOIN articles a ON a.id = s.article"
+    where, params = [], []
+    if entity:
+        sql += " JOIN mentions m ON m.article = a.id"
+        where.append("(m.name = ? OR m.entity = ?)")
+        params += [entity, entity]
+    if outlet:
+        where.append("a.outlet = ?")
+        params.append(outlet)
+    return {r["story"] for r in store.rows(sql + (" WHERE " + " AND ".join(where) if where else ""), tuple(params))}
+
+
+def story_detail(store, story_id: str) -> dict | None:
+    summary = next((s for s in story_summaries(store) if s["story"] == story_id), None)
+    if summary is None:
+        return None
+    ids = summary["articles"]
+    marks = ",".join("?" * len(ids))
+    articles = store.rows(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks}) ORDER BY published, seq",
+                          tuple(ids))
+    quotes = store.rows(f"SELECT article, start, end, text, direct, speaker, cue FROM quotes WHERE article IN ({marks}) "
+                        "ORDER BY article, start", tuple(ids))
+    dups = [d for d in store.duplicates() if d["copy"] in ids]
+    events = [e for e in store.events() if set(e.get("articles", [])) & set(ids)]
+    return {**summary, "article_rows": articles, "quotes": quotes, "duplicates": dups, "events": events}
+
+
+# -- entities, quotes, events ------------------------------------------------------------------------
+def list_entities(store, *, q: str | None = None, type: str | None = None, limit: int = 100,
+                  cursor: str | None = None) -> tuple[list[dict], str | None]:
+    ents = store.entities()
+    if q:
+        needle = q.casefold()
+        ents = [e for e in ents if needle in e["name"].casefold()
+                or any(needle in a.casefold() for a in e.get("aliases", {}))]
+    if type:
+        ents = [e for e in ents if e.get("type") == type]
+    ents.sort(key=lambda e: (-e.get("mention_count", 0), e["name"]))
+    start = int(cursor or 0)
+    return ents[start:start + limit], (str(start + limit) if start + limit < len(ents) else None)
+
+
+def entity_detail(store, entity_id: str) -> dict | None:
+    ent = next((e for e in store.entities() if e["id"] == entity_id or e["name"] == entity_id), None)
+    if ent is None:
+        return None
+    quotes = quotes_by_speaker(store, ent["name"])
+    events = [e for e in store.events() if ent["name"] in (e.get("actor"), e.get("target"))]
+    return {**ent, "quotes": quotes, "events": events}
+
+
+def quotes_by_speaker(store, name: str) -> list[dict]:
+    return store.rows(
+        "SELECT q.article, q.start, q.end, q.text, q.direct, q.speaker, q.cue, a.title, a.outlet, a.published "
+        "FROM quotes q JOIN articles a ON a.id = q.article WHERE q.speaker = ? COLLATE NOCASE "
+        "ORDER BY a.published, a.seq, q.start", (name,))
+
+
+def list_events(store, *, root: str | None = None, country: str | None = None, since: str | None = None,
+                until: str | None = None, article: str | None = None, limit: int = 200,
+                cursor: str | None = None) -> tuple[list[dict], str | None]:
+    events = store.events()
+    if root:
+        events = [e for e in events if str(e.get("root")) == root.zfill(2)]
+    if country:
+        events = [e for e in events if country in (e.get("actor_country"), e.get("target_country"))]
+    if since:
+        events = [e for e in events if (e.get("date") or "") >= since]
+    if until:
+        events = [e for e in events if (e.get("date") or "9999") <= until]
+    if article:
+        events = [e for e in events if article in e.get("articles", [])]
+    start = int(cursor or 0)
+    return events[start:start + limit], (str(start + limit) if start + limit < len(events) else None)
+
+
+# -- search ----------------------------------------------------------------------------------------
+def fts_query(q: str) -> str:
+    """User text → a safe FTS5 query: every word quoted (no operators from user input), all required."""
+    import re
+
+    words = re.findall(r"\w+", q)
+    return " ".join('"' + w.replace('"', "") + '"' for w in words)
+
+
+def search(store, q: str, limit: int = 20) -> list[dict]:
+    query = fts_query(q)
+    if not query:
+        return []
+    return store.rows(
+        "SELECT a.id, a.title, a.outlet, a.published, snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet "
+        "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ? "
+        "ORDER BY rank LIMIT ?", (query, limit))

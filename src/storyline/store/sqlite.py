@@ -310,6 +310,15 @@ class _Transaction:
 
 
 def _split_sql(sql: str) -> list[str]:
-    """Statements of a migration file (no semicolons inside statements in our migrations)."""
-    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    """Statements of a migration file; trigger bodies (BEGIN … END) with inner semicolons stay whole."""
+    statements, buffer = [], ""
+    for line in sql.splitlines():
+        if line.strip().startswith("--"):
+            continue
+        buffer += line + "\n"
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

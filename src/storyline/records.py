@@ -101,6 +101,8 @@ class Mention:
     text: str
     name: str  # canonical name within the article (corpus-level resolution may refine it)
     type: str  # PERSON | ORG | GPE | NORP | LOC | ...
+    role: str | None = None  # title seen with the name ("Foreign Minister"), if any
+    country: str | None = None  # ISO-3166 alpha-3 of the person/org/place, when known (a relation, not a merge)
 
 
 @dataclass

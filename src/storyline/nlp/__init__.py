@@ -15,14 +15,15 @@ ANALYSIS_VERSION = "1"
 def analyze_text(text: str, published: str | None = None, *, spacy_model: str | None = None,
                  gazetteers: tuple[str, ...] = (), actors: tuple[str, ...] = ()) -> Analysis:
     """Analyse one clean text; spans are offsets into ``text``."""
-    from storyline.nlp.entities import extract_entities, load_gazetteer
+    from storyline.nlp.entities import annotate_entities, load_gazetteer
     from storyline.nlp.events import extract_events
     from storyline.nlp.model import DEFAULT_MODEL, parse
     from storyline.nlp.quotes import extract_quotes
     from storyline.nlp.times import extract_times
 
     doc = parse(text, spacy_model or DEFAULT_MODEL)
-    mentions = extract_entities(doc, load_gazetteer(tuple(gazetteers)))
+    mentions = [dataclasses.replace(a.mention, role=a.role, country=a.country)
+                for a in annotate_entities(doc, load_gazetteer(tuple(gazetteers)))]
     quotes = extract_quotes(doc, mentions)
     times = extract_times(doc, published)
     events = extract_events(doc, mentions, times, published, **({"actor_files": tuple(actors)} if actors else {}))

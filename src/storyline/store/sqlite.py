@@ -199,8 +199,9 @@ class SQLiteStore:
         """Replace an article's annotations (call inside ``transaction()``).  Spans: input text offsets."""
         for table in ("mentions", "quotes", "times", "event_mentions"):
             self.conn.execute(f"DELETE FROM {table} WHERE article = ?", (article_id,))
-        self.conn.executemany("INSERT INTO mentions (article, start, end, text, name, type) VALUES (?,?,?,?,?,?)",
-                              [(article_id, m.start, m.end, m.text, m.name, m.type) for m in analysis.entities])
+        self.conn.executemany(
+            "INSERT INTO mentions (article, start, end, text, name, type, role, country) VALUES (?,?,?,?,?,?,?,?)",
+            [(article_id, m.start, m.end, m.text, m.name, m.type, m.role, m.country) for m in analysis.entities])
         self.conn.executemany(
             "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [(article_id, q.start, q.end, q.text, int(q.direct), q.speaker,
@@ -218,7 +219,7 @@ class SQLiteStore:
 
         q = self.conn.execute
         return Analysis(
-            entities=[Mention(r["start"], r["end"], r["text"], r["name"], r["type"])
+            entities=[Mention(r["start"], r["end"], r["text"], r["name"], r["type"], r["role"], r["country"])
                       for r in q("SELECT * FROM mentions WHERE article = ? ORDER BY start", (article_id,))],
             quotes=[Quote(r["start"], r["end"], r["text"], bool(r["direct"]), r["speaker"],
                           (r["speaker_start"], r["speaker_end"]) if r["speaker_start"] is not None else None,

@@ -138,7 +138,7 @@ class EventMention:
     target_country: str | None
     cameo: str
     date: str | None
-    date_source: str  # "text" (resolved time expression) | "published"
+    date_source: str  # "text" | "text-approx" (week/fuzzy expression) | "published" | "published-1" (past tense)
     trigger: str = ""
 
 

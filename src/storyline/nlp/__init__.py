@@ -16,7 +16,7 @@ def analyze_text(text: str, published: str | None = None, *, spacy_model: str | 
                  gazetteers: tuple[str, ...] = (), actors: tuple[str, ...] = ()) -> Analysis:
     """Analyse one clean text; spans are offsets into ``text``."""
     from storyline.nlp.entities import annotate_entities, load_gazetteer
-    from storyline.nlp.events import extract_events
+    from storyline.nlp.events import extract_events, load_lexicon
     from storyline.nlp.model import DEFAULT_MODEL, parse
     from storyline.nlp.quotes import extract_quotes
     from storyline.nlp.times import extract_times
@@ -26,7 +26,7 @@ def analyze_text(text: str, published: str | None = None, *, spacy_model: str | 
                 for a in annotate_entities(doc, load_gazetteer(tuple(gazetteers)))]
     quotes = extract_quotes(doc, mentions)
     times = extract_times(doc, published)
-    events = extract_events(doc, mentions, times, published, **({"actor_files": tuple(actors)} if actors else {}))
+    events = extract_events(doc, mentions, times, published, lexicon=load_lexicon(actor_files=tuple(actors)))
     return Analysis(entities=mentions, quotes=quotes, times=times, events=events)
 
 

@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from storyline.ingest import IngestReport, ingest
-from storyline.records import Failure, RawDoc
+from storyline.records import Failure, RawDoc, Skipped
 from storyline.settings import Settings
 from storyline.sources import read_paths
 from storyline.sources.meta import load_sidecar
@@ -54,6 +54,9 @@ def extract_articles(paths: Iterable[str | Path], settings: Settings, *, meta: s
     sidecar = load_sidecar(meta) if meta else None
     docs = read_paths(paths, sidecar, max_bytes=settings.ingest.max_bytes, exclude=[meta] if meta else [])
     for item in CleanStep().run(docs):
+        if isinstance(item, Skipped):
+            yield {"input": item.input, "skipped": item.reason}
+            continue
         if isinstance(item, Failure):
             yield {"input": item.input, "error": item.reason}
             continue
@@ -72,6 +75,9 @@ def analyze_paths(paths: Iterable[str | Path], settings: Settings, *, meta: str 
     docs = read_paths(paths, sidecar, max_bytes=settings.ingest.max_bytes, exclude=[meta] if meta else [])
     executor = executor_for(settings)
     for item in executor.map(build_steps(settings, analyze=True), docs):
+        if isinstance(item, Skipped):
+            yield {"input": item.input, "skipped": item.reason}
+            continue
         if isinstance(item, Failure):
             yield {"input": item.input, "error": item.reason, "stage": item.stage}
             continue

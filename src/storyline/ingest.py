@@ -12,7 +12,7 @@ from pathlib import Path
 from storyline.executors import executor_for
 from storyline.nlp import ANALYSIS_VERSION
 from storyline.pipeline import AnalyzeStep, CleanStep
-from storyline.records import Article, Failure, RawDoc
+from storyline.records import Article, Failure, RawDoc, Skipped
 from storyline.settings import Settings
 from storyline.sources import read_paths
 from storyline.sources.meta import load_sidecar
@@ -27,13 +27,19 @@ class IngestReport:
     failed: int = 0
     new_ids: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"{self.new} new, {self.already} already stored, {self.failed} failed"
+        text = f"{self.new} new, {self.already} already stored, {self.failed} failed"
+        if self.skipped:
+            kinds = sorted({s.input.rsplit(".", 1)[-1] for s in self.skipped})
+            text += f", {len(self.skipped)} skipped (unsupported file types: {', '.join('.' + k for k in kinds)})"
+        return text
 
     def to_dict(self) -> dict:
         return {"new": self.new, "already_stored": self.already, "failed": self.failed, "new_ids": self.new_ids,
-                "failures": [f.to_dict() for f in self.failures]}
+                "failures": [f.to_dict() for f in self.failures],
+                "skipped": [{"input": s.input, "reason": s.reason} for s in self.skipped]}
 
 
 def analysis_version(settings: Settings) -> str:
@@ -91,6 +97,9 @@ def ingest(paths: Iterable[str | Path], store, settings: Settings, *, meta: str 
 
 
 def _write(result, store, report: IngestReport, version: str) -> None:
+    if isinstance(result, Skipped):
+        report.skipped.append(result)
+        return
     if isinstance(result, Failure):
         store.put_failure(result)
         report.failed += 1

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from storyline.errors import InputError, StorylineError
-from storyline.records import Article, Failure, RawDoc
+from storyline.records import Article, Failure, RawDoc, Skipped
 
 
 class Step:
@@ -19,7 +19,7 @@ class Step:
 
     def run(self, items: Iterable[Any], rank: int = 0, world_size: int = 1) -> Iterator[Any]:
         for item in items:
-            if isinstance(item, Failure):
+            if isinstance(item, (Failure, Skipped)):
                 yield item
                 continue
             try:
@@ -77,7 +77,7 @@ class AnalyzeStep(Step):
         from storyline.nlp import analyze_article
 
         for item in items:
-            if isinstance(item, Failure):
+            if isinstance(item, (Failure, Skipped)):
                 yield item
                 continue
             article = item[1] if isinstance(item, tuple) else item

@@ -58,6 +58,18 @@ class Failure:
 
 
 @dataclass
+class Skipped:
+    """A file found while walking a folder that is not a news input (code, images, data files).
+
+    Reported in the ingest summary (never silently dropped) but not recorded as a failure: the user
+    did not ask for it by name.
+    """
+
+    input: str
+    reason: str
+
+
+@dataclass
 class Article:
     """A cleaned article.  ``text`` is the clean body; ``offsets`` maps it back to the input text."""
 

@@ -259,3 +259,78 @@ def search(store, q: str, limit: int = 20) -> list[dict]:
         "SELECT a.id, a.title, a.outlet, a.published, snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet "
         "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ? "
         "ORDER BY rank LIMIT ?", (query, limit))
+
+
+# -- duplicates, timelines, export ----------------------------------------------------------------------
+def explain_duplicate(store, copy_id: str) -> dict | None:
+    """Why ``copy_id`` is linked to its original: aligned sentence pairs (with input-text spans) and the
+    other evidence (hash, shingle overlap, shared quotes/numbers/names)."""
+    rows = [d for d in store.duplicates() if d["copy"] == copy_id]
+    if not rows:
+        return None
+    link = rows[0]
+    copy, original = store.get_article(link["copy"]), store.get_article(link["original"])
+    copy_text = input_text_of(store, copy) if copy else ""
+    orig_text = input_text_of(store, original) if original else ""
+    pairs, other = [], []
+    for ev in link["evidence"]:
+        if ev.get("type") == "sentence_pair":
+            cs, ce = ev["copy_span"]
+            os_, oe = ev["original_span"]
+            pairs.append({"copy_span": [cs, ce], "copy_text": copy_text[cs:ce], "original_span": [os_, oe],
+                          "original_text": orig_text[os_:oe], "similarity": ev.get("similarity"),
+                          "shared": ev.get("shared", [])})
+        else:
+            other.append(ev)
+    return {"copy": link["copy"], "original": link["original"], "kind": link["kind"], "score": link["score"],
+            "pairs": pairs, "other_evidence": other}
+
+
+def timeline_rows(store, story: str | None = None, topic: str | None = None) -> list[dict]:
+    from storyline.corpus.timeline import build_timeline
+
+    events = store.events()
+    quote_sql = ("SELECT q.article, q.start, q.end, q.text, q.speaker FROM quotes q WHERE q.speaker IS NOT NULL "
+                 "AND q.direct = 1")
+    if story or topic:
+        col, value = ("story", story) if story else ("topic", topic)
+        ids = {r["article"] for r in store.rows(f"SELECT article FROM story_articles WHERE {col} = ?", (value,))}
+        events = [e for e in events if set(e.get("articles", [])) & ids]
+        quotes = [q for q in store.rows(quote_sql) if q["article"] in ids]
+    else:
+        quotes = store.rows(quote_sql)
+    return build_timeline(events, quotes)
+
+
+def articles_meta(store) -> dict[str, dict]:
+    return {r["id"]: {"url": r["url"] or r["source_uri"], "outlet": r["outlet"], "published": r["published"]}
+            for r in store.rows("SELECT id, source_uri, outlet, published, json_extract(meta, '$.url') AS url "
+                                "FROM articles")}
+
+
+def export_events_to(store, fmt: str, out) -> int:
+    """Events as GDELT 2.0 events/mentions (tab-separated, no header, like GDELT's own files),
+    CSV (comma-separated, header row) or Parquet.  ``out`` is a path or a text stream."""
+    import csv
+
+    from storyline import export
+
+    events, meta = store.events(), articles_meta(store)
+    if fmt == "gdelt-mentions":
+        rows, columns = list(export.export_gdelt_mentions(events, meta)), export.MENTION_COLUMNS
+    else:
+        rows, columns = list(export.export_gdelt_events(events, meta)), export.EVENT_COLUMNS
+    if fmt == "parquet":
+        return export.write_parquet(rows, out, columns)
+    if fmt != "csv":
+        return export.write_tsv(rows, out, columns=columns)
+    own = isinstance(out, str)
+    fh = open(out, "w", encoding="utf-8", newline="") if own else out
+    try:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+    finally:
+        if own:
+            fh.close()
+    return len(rows)

@@ -159,3 +159,27 @@ def test_seed_bodies_pass_gold(seeds_dir: Path, tmp_path: Path):
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "seed bodies 5/5, titles 5/5" in run.stdout
+
+
+def test_photo_caption_with_credit_stays_but_bare_credit_goes():
+    from storyline.clean.text import clean_text
+
+    text = ("Lighthouse keepers mark a century on Gull Rock\n\n"
+            "The keepers of the Gull Rock light gathered on Saturday to mark one hundred years of service.\n\n"
+            "Keeper Anna Tolvik waves from the gallery of the lighthouse on Saturday - Photo: Harbour Images\n\n"
+            "Photo: Harbour Images/File\n\n"
+            "The light was automated in 1994 but volunteers still open the tower every summer for visitors.\n")
+    out = clean_text(text).text
+    assert "Keeper Anna Tolvik waves from the gallery" in out
+    assert "Photo: Harbour Images/File" not in out.splitlines()
+
+
+def test_caption_repeating_the_headline_is_chrome():
+    from storyline.clean.text import clean_text
+
+    text = ("Ferry strike called off after late-night talks\n\n"
+            "Ferry strike called off after late-night talks / Photo: Quay Pictures\n\n"
+            "Unions and the operator agreed on a new rota shortly before midnight on Thursday.\n")
+    out = clean_text(text)
+    assert out.title == "Ferry strike called off after late-night talks"
+    assert "Quay Pictures" not in out.text and out.text.startswith("Unions and the operator")

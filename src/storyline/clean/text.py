@@ -173,7 +173,7 @@ def is_chrome_line(line: str) -> bool:
         return True
     if s.endswith(":") and words <= 4:  # a form or widget label
         return True
-    if _CREDIT.search(s) and len(s) <= MAX_TITLE_CHARS:
+    if _CREDIT.search(s) and len(s) <= MAX_TITLE_CHARS and not is_caption(s):
         return True
     sentence = is_sentence_like(s)
     if _BYLINE.match(s) and words <= 8 and not sentence:
@@ -184,6 +184,22 @@ def is_chrome_line(line: str) -> bool:
         return True
     strong, weak = ui_hits(s)
     return ui_says_chrome(strong, weak, words, sentence)
+
+
+def caption_text(line: str) -> str:
+    """The caption part of a line that ends in a photo credit (the whole line when there is none)."""
+    match = _CREDIT.search(line)
+    return line[: match.start()].rstrip(" -–—|/(") if match else line
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption with its credit ("X received a warm welcome in Y on Friday - Photo: Agency").
+
+    Captions describe the news photo and often carry facts (who, where, when), so they stay; a bare
+    credit ("Photo: Agency/File") is chrome.
+    """
+    before = caption_text(line)
+    return word_count(before) >= 6 and letter_share(before) >= 0.7
 
 
 def is_related_label(line: str) -> bool:
@@ -343,8 +359,8 @@ def classify(lines: list[Line]) -> tuple[int | None, str | None, str | None]:
     if strong:
         drop_tail_chrome(lines, strong[-1])
     if title_text is not None:
-        for ln in lines:  # the headline printed again above the body
-            if ln.text == title_text or ln.text == lines[title].text:
+        for ln in lines:  # the headline printed again above the body, or as a photo caption
+            if ln.text in (title_text, lines[title].text) or caption_text(ln.text) == title_text:
                 ln.chrome = True
     return title, title_text, outlet or find_outlet(lines)
 

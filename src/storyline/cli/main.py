@@ -120,6 +120,9 @@ def extract(obj, paths, meta, fmt):
     settings = obj.settings()
     rows, failures = [], 0
     for item in extract_articles(paths, settings, meta=meta):
+        if "skipped" in item:
+            click.echo(f"skipped: {item['input']}: {item['skipped']}", err=True)
+            continue
         if "error" in item:
             failures += 1
             click.echo(f"failed: {item['input']}: {item['error']}", err=True)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from storyline.errors import InputError
-from storyline.records import Failure, RawDoc
+from storyline.records import Failure, RawDoc, Skipped
 from storyline.sources.base import DEFAULT_MAX_BYTES, read_limited
 from storyline.sources.feeds import is_feed, parse_feed
 from storyline.sources.files import looks_like_html, read_html_file, read_text_file
@@ -35,8 +35,8 @@ def kind_of(path: Path) -> str:
     return "sniff"
 
 
-def iter_files(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Iterator[Path]:
-    """Files under ``paths`` in a stable (sorted) order; hidden files are skipped."""
+def iter_files(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Iterator[tuple[Path, bool]]:
+    """``(file, named_explicitly)`` under ``paths`` in a stable (sorted) order; hidden files are skipped."""
     skip = {Path(p).resolve() for p in exclude}
     for root in paths:
         root = Path(root)
@@ -44,9 +44,14 @@ def iter_files(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) 
             for path in sorted(root.rglob("*")):
                 rel = path.relative_to(root).parts
                 if path.is_file() and not any(part.startswith(".") for part in rel) and path.resolve() not in skip:
-                    yield path
+                    yield path, False
         elif root.resolve() not in skip:
-            yield root  # a missing path is reported by read_file
+            yield root, True  # a missing path is reported by read_file
+
+
+def unsupported(path: Path) -> bool:
+    """A file with an extension we do not read (e.g. .py, .json, .png), found by walking a folder."""
+    return kind_of(path) == "sniff" and bool(path.suffix)
 
 
 def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDoc | Failure]:
@@ -89,8 +94,12 @@ def apply_sidecar(doc: RawDoc, sidecar: dict[str, dict] | None) -> RawDoc:
 
 
 def read_paths(paths: Iterable[str | Path], sidecar: dict[str, dict] | None = None,
-               max_bytes: int = DEFAULT_MAX_BYTES, exclude: Iterable[str | Path] = ()) -> Iterator[RawDoc | Failure]:
-    for path in iter_files(paths, exclude):
+               max_bytes: int = DEFAULT_MAX_BYTES, exclude: Iterable[str | Path] = ()
+               ) -> Iterator[RawDoc | Failure | Skipped]:
+    for path, explicit in iter_files(paths, exclude):
+        if not explicit and unsupported(path):
+            yield Skipped(str(path), f"unsupported file type '{path.suffix}' (name the file to read it anyway)")
+            continue
         for item in read_file(path, max_bytes):
             yield apply_sidecar(item, sidecar) if isinstance(item, RawDoc) else item
 

@@ -6,8 +6,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from storyline.cli import commands  # noqa: F401 — registers commands
-from storyline.cli.main import cli
+from storyline.cli import cli
 
 ARTICLES = {
     "lighthouse.txt": "Volunteers repaint the Gull Rock lighthouse\n\nVolunteers from Port Hadley spent Saturday "

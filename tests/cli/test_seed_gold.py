@@ -8,8 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import need_shared
-from storyline.cli import commands  # noqa: F401
-from storyline.cli.main import cli
+from storyline.cli import cli
 
 
 def cli_out(*args) -> str:

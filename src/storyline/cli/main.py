@@ -159,7 +159,7 @@ def errors(obj, db, fmt):
 
 
 def main() -> None:
-    from storyline.cli import commands  # noqa: F401 — registers the remaining commands
+    import storyline.cli  # noqa: F401 — importing the package registers every command module
 
     cli(prog_name="storyline")
 

@@ -218,10 +218,18 @@ def entity_detail(store, entity_id: str) -> dict | None:
 
 
 def quotes_by_speaker(store, name: str) -> list[dict]:
-    return store.rows(
+    return quote_rows(store, "WHERE q.speaker = ? COLLATE NOCASE", (name,))
+
+
+def quote_rows(store, where: str = "", params: tuple = ()) -> list[dict]:
+    """Quotes with their article's title, outlet and date; ``direct`` as a boolean."""
+    rows = store.rows(
         "SELECT q.article, q.start, q.end, q.text, q.direct, q.speaker, q.cue, a.title, a.outlet, a.published "
-        "FROM quotes q JOIN articles a ON a.id = q.article WHERE q.speaker = ? COLLATE NOCASE "
-        "ORDER BY a.published, a.seq, q.start", (name,))
+        f"FROM quotes q JOIN articles a ON a.id = q.article {where} "
+        "ORDER BY a.published, a.seq, q.start", params)
+    for row in rows:
+        row["direct"] = bool(row["direct"])
+    return rows
 
 
 def list_events(store, *, root: str | None = None, country: str | None = None, since: str | None = None,

@@ -143,14 +143,10 @@ def entities(obj, db, etype, query, fmt):
 @click.pass_obj
 def quotes(obj, db, speaker, fmt):
     """Quotes with their speakers and sources (article + character span)."""
-    from storyline.views import quotes_by_speaker
+    from storyline.views import quote_rows, quotes_by_speaker
 
     store, _ = open_db(obj, db, readonly=True)
-    if speaker:
-        rows = quotes_by_speaker(store, speaker)
-    else:
-        rows = store.rows("SELECT q.article, q.start, q.end, q.text, q.direct, q.speaker, q.cue, a.outlet, a.published "
-                          "FROM quotes q JOIN articles a ON a.id = q.article ORDER BY a.seq, q.start")
+    rows = quotes_by_speaker(store, speaker) if speaker else quote_rows(store)
     emit(rows, fmt, ["speaker", "text", "article", "outlet", "published", "start", "end"])
 
 

@@ -50,7 +50,8 @@ def print_table(rows: list[dict], columns: Sequence[str] | None = None, title: s
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=sys.stdout, soft_wrap=False)
+    # piped output (files, pagers, CI logs) gets a wide table instead of rich's 80-column default
+    console = Console(file=sys.stdout, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
     if not rows:
         console.print(Text(f"{title + ': ' if title else ''}nothing to show", style="dim"))
         return

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storyline.executors import executor_for
+from storyline.faults import crash_point
 from storyline.nlp import ANALYSIS_VERSION
 from storyline.pipeline import AnalyzeStep, CleanStep
 from storyline.records import Article, Failure, RawDoc, Skipped
@@ -69,9 +70,19 @@ def build_steps(settings: Settings, analyze: bool) -> list:
 def ingest(paths: Iterable[str | Path], store, settings: Settings, *, meta: str | Path | None = None,
            exclude: Iterable[str | Path] = (), on_item: Callable[[object], None] | None = None) -> IngestReport:
     """Ingest files/folders into ``store``.  Never raises for a bad input: it is recorded as a failure."""
-    report = IngestReport()
     sidecar = load_sidecar(meta) if meta else None
     docs = read_paths(paths, sidecar, max_bytes=settings.ingest.max_bytes, exclude=[*exclude, *([meta] if meta else [])])
+    return ingest_docs(docs, store, settings, on_item=on_item)
+
+
+def ingest_docs(docs: Iterable[RawDoc | Failure], store, settings: Settings, *,
+                on_item: Callable[[object], None] | None = None) -> IngestReport:
+    """Ingest already-read records (e.g. fetched pages, feed items) into ``store``.
+
+    Failures among ``docs`` are recorded like read failures.  Pass a list, not a generator that
+    does network I/O: the iterable is consumed while a write transaction is open.
+    """
+    report = IngestReport()
     executor = executor_for(settings)
     steps = build_steps(settings, settings.ingest.analyze)
     version = analysis_version(settings)
@@ -112,5 +123,6 @@ def _write(result, store, report: IngestReport, version: str) -> None:
         report.new_ids.append(article.id)
         if article.analysis is not None:
             store.put_analysis(article.id, article.analysis, version)
+        crash_point("write")
     else:
         report.already += 1

@@ -8,11 +8,12 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from storyline.errors import ConfigError
 
@@ -53,12 +54,42 @@ class EmbedSettings(_Section):
     threads: int = Field(0, ge=0, description="onnxruntime intra-op threads; 0 = library default")
 
 
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d)?\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400}
+
+
+def parse_interval(value: str | int | float) -> float:
+    """Seconds in a duration such as ``30s``, ``10m``, ``1h``, ``1d`` or a bare number of seconds."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ValueError(f"cannot read duration {value!r}; use e.g. 30s, 10m, 1h")
+        seconds = float(match.group(1)) * _UNIT_SECONDS[(match.group(2) or "s").lower()]
+    if seconds <= 0:
+        raise ValueError(f"duration {value!r} must be positive")
+    return seconds
+
+
+class WatchSettings(_Section):
+    interval: Annotated[float, BeforeValidator(parse_interval)] = Field(
+        600.0, description="seconds between polling rounds; accepts 30s / 10m / 1h")
+    user_agent: str | None = Field(None, min_length=1, description="User-Agent header (default: storyline's own); "
+                                   "its first word is the name matched in robots.txt")
+    per_host_delay: float = Field(2.0, ge=0, le=600, description="least seconds between two requests to one host")
+    timeout: float = Field(10.0, gt=0, le=300, description="connect/read timeout of one request, seconds")
+    retries: int = Field(2, ge=0, le=10, description="retries of a transient failure (exponential backoff)")
+    allow_private: bool = Field(False, description="fetch from private/loopback/link-local addresses (SSRF guard off)")
+
+
 class Settings(_Section):
     store: StoreSettings = Field(default_factory=StoreSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     nlp: NlpSettings = Field(default_factory=NlpSettings)
     duplicates: DuplicateSettings = Field(default_factory=DuplicateSettings)
     embed: EmbedSettings = Field(default_factory=EmbedSettings)
+    watch: WatchSettings = Field(default_factory=WatchSettings)
 
 
 def _deep_merge(base: dict, update: dict) -> dict:
@@ -71,10 +102,14 @@ def _deep_merge(base: dict, update: dict) -> dict:
     return out
 
 
+# variables that share the prefix but are not settings (STORYLINE_CRASH_AT: storyline.faults)
+NOT_SETTINGS = ("STORYLINE_CONFIG", "STORYLINE_SHARED", "STORYLINE_CRASH_AT")
+
+
 def _from_env(environ: dict[str, str]) -> dict:
     data: dict[str, Any] = {}
     for name, value in environ.items():
-        if not name.startswith(ENV_PREFIX) or name == "STORYLINE_CONFIG" or name == "STORYLINE_SHARED":
+        if not name.startswith(ENV_PREFIX) or name in NOT_SETTINGS:
             continue
         key = name[len(ENV_PREFIX):].lower()
         if key == "db":

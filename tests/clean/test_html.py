@@ -88,3 +88,13 @@ def test_huge_html_is_cut_not_fatal():
     result = clean_html(html)
     assert result.text
     assert any("cut" in n for n in result.notes)
+
+
+def test_single_paragraph_fragment_keeps_its_text():
+    """Feed items and JSONL records carry the article body alone, often one short paragraph."""
+    from storyline.clean.html import clean_html
+
+    out = clean_html("<p>The old pier at Eastport reopened on Tuesday after a year of repairs.</p>")
+    assert out.text == "The old pier at Eastport reopened on Tuesday after a year of repairs."
+    two = clean_html("<p>Ferries resume.</p><script>alert(1)</script><p>Timetables are online.</p>")
+    assert "alert" not in two.text and "Ferries resume." in two.text and "Timetables are online." in two.text

@@ -36,6 +36,33 @@ logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 
+_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "td")
+
+
+def is_fragment(html: str | bytes) -> bool:
+    """Markup without <html>/<body>: an article body (feed item, JSONL record), not a whole page."""
+    head = (html[:2000].decode("utf-8", "replace") if isinstance(html, bytes) else html[:2000]).lower()
+    return "<html" not in head and "<body" not in head and "<!doctype" not in head
+
+
+def fragment_text(html: str | bytes) -> str:
+    """All visible text of an HTML fragment, one block element per paragraph (scripts/styles dropped)."""
+    import lxml.html
+
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", "replace")
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except Exception:  # noqa: BLE001 — unparseable fragment: no text rather than a crash
+        return ""
+    for bad in root.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    blocks = [" ".join(el.text_content().split()) for el in root.iter(*_BLOCKS)
+              if not any(anc.tag in _BLOCKS for anc in el.iterancestors())]
+    blocks = [b for b in blocks if b]
+    return "\n\n".join(blocks) if blocks else " ".join(root.text_content().split())
+
+
 def _parse(html: str | bytes) -> Any:
     """lxml tree of the page (trafilatura's loader: charset detection, repairs); ``None`` if unusable.
 
@@ -108,13 +135,14 @@ def clean_html(html: str | bytes, url: str | None = None) -> CleanResult:
         html = html[:MAX_HTML_CHARS]
         notes.append(f"HTML cut to its first {MAX_HTML_CHARS} characters before extraction")
     try:
-        tree = _parse(html)
+        page = f"<html><body>{html}</body></html>" if is_fragment(html) and isinstance(html, str) else html
+        tree = _parse(page)
         if tree is None:
             raise InputError(INPUT_NAME, "not parseable as HTML (no document tree)")
         title, site = _title_and_site(tree)
         text = _extract(tree, url, precise=True)
         if len(text) < SHORT_TEXT_CHARS:
-            fallback = _extract(_parse(html), url, precise=False)
+            fallback = _extract(_parse(page), url, precise=False)
             if len(text) < PRECISION_MIN_SHARE * len(fallback):
                 text = fallback
                 notes.append("precision extraction too short: used trafilatura defaults")
@@ -125,6 +153,13 @@ def clean_html(html: str | bytes, url: str | None = None) -> CleanResult:
     except Exception as exc:  # trafilatura/lxml raise many types on broken markup; the caller records it
         raise InputError(INPUT_NAME, f"HTML could not be parsed: {type(exc).__name__}: {exc}") from exc
     text = strip_leftover_chrome(text, title)
+    if is_fragment(html):
+        # a feed item, JSONL record or API post: the markup *is* the article, with no page chrome
+        # around it; trafilatura needs a page and drops short fragments, so keep all of their text
+        whole = fragment_text(html)
+        if len(text) < PRECISION_MIN_SHARE * len(whole):
+            text = whole
+            notes.append("HTML fragment: kept all of its text")
     if not text.strip():
         raise InputError(INPUT_NAME, "no main text found in HTML (the page may be empty, script-only or a "
                                      "login/consent wall)")

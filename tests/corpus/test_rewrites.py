@@ -1,0 +1,243 @@
+"""Second duplicate layer: sentence-by-sentence rewrites (embeddings + monotone alignment)."""
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from storyline.corpus.duplicates import DupDoc, DuplicateFinder, find_duplicates
+from storyline.corpus.rewrites import RewriteFeatures, RewriteFinder, monotone_alignment
+from storyline.errors import InputError, ModelNotInstalledError
+from storyline.text_utils import sentence_spans
+from tests.conftest import need_shared
+
+# --- fictional fixtures written for these tests ----------------------------------------------
+# ORIGINAL: a news report.  REWRITE: the same report paraphrased sentence by sentence, with filler.
+# SAME_EVENT / SAME_EVENT_SHARED: independent reports of the same event (the second even shares the
+# mayor's quote and a figure).  TEMPLATE: ORIGINAL's sentences about another city, bridge and people.
+# UNRELATED: another subject.
+
+ORIGINAL = """Harbour bridge in Valmora closes after cracks found in main span
+
+The city of Valmora closed its Old Harbour Bridge on Tuesday after engineers found deep cracks in the main steel span.
+Mayor Elena Brask said the bridge would remain shut for at least six weeks while inspectors assess the damage.
+"We will not take any risk with the safety of the people who cross this bridge every day," Brask told reporters outside City Hall.
+About 42,000 vehicles use the crossing each day, according to the Valmora transport office.
+Ferry operator Lindqvist Lines announced it would add four extra boats during the morning and evening rush hours.
+The bridge, which opened in 1961, was last renovated eleven years ago at a cost of 18 million crowns.
+Engineer Tomas Ferreira, who led the inspection, said the cracks were probably caused by corrosion of the support cables.
+Local shop owners near the bridge fear that the closure will keep customers away during the busy autumn season.
+The regional government in Norrhavn promised emergency funds to speed up the repairs.
+A full report on the condition of the bridge is expected to be published by the end of the month.
+"""
+
+REWRITE = """Valmora shuts Old Harbour Bridge as engineers discover cracks
+
+Valmora has shut the Old Harbour Bridge since Tuesday, after engineers discovered serious cracks in the steel main span.
+The closure comes at a difficult time for the city, which has struggled with traffic for years.
+According to Mayor Elena Brask, the crossing will stay closed for a minimum of six weeks as inspectors evaluate the damage.
+"We will not take any risk with the safety of the people who cross this bridge every day," Brask said to journalists in front of City Hall.
+Data from the Valmora transport office show that roughly 42,000 vehicles cross the bridge daily.
+Lindqvist Lines, which runs the ferries, said it will put four additional boats into service at morning and evening peak times.
+Commuters will no doubt welcome this news as they look for other ways to get to work.
+Opened in 1961, the bridge was last refurbished eleven years ago for 18 million crowns.
+Tomas Ferreira, the engineer in charge of the inspection, said corrosion in the support cables most likely caused the cracks.
+Shopkeepers close to the bridge are worried the shutdown will drive away customers in the busy autumn months.
+Norrhavn's regional government has pledged emergency money to accelerate the repair work.
+Only time will tell how long the people of Valmora will have to wait.
+The full report on the state of the bridge should be released before the month ends.
+"""
+
+SAME_EVENT = """Commuters face long detours as Valmora bridge stays shut
+
+Drivers in Valmora spent up to an hour in traffic on Wednesday, a day after the Old Harbour Bridge was closed.
+The closure followed an inspection that revealed cracks in the structure, city officials said.
+Queues stretched along the coastal road as far as the northern industrial estate.
+Taxi driver Mira Olsen said a trip that normally takes ten minutes had taken her fifty.
+City Hall has not said when the bridge will reopen, but Mayor Elena Brask has spoken of several weeks.
+Extra ferries were running from the harbour, and many passengers said they were full before eight o'clock.
+Opposition councillors accused the city of ignoring warnings about the bridge for years.
+The transport office urged residents to work from home where possible and to avoid the centre at peak times.
+Schools near the harbour will open one hour later for the rest of the week.
+"""
+
+UNRELATED = """Cooperative bakery in Sundby wins national bread prize
+
+A small cooperative bakery in the village of Sundby has won this year's national bread competition.
+The jury praised its rye loaf, baked in a wood-fired oven that the members built themselves.
+The bakery was founded six years ago by five neighbours who wanted fresh bread in the village.
+Today it employs eleven people and sells around 900 loaves a week.
+Head baker Anja Lund said the prize money would be spent on a second oven.
+Visitors have already started to arrive from the nearby towns to taste the winning bread.
+The competition received more than 300 entries from bakeries across the country.
+"""
+
+SAME_EVENT_SHARED = """Valmora bridge closure: what we know so far
+
+Mayor Elena Brask has warned residents to expect disruption for weeks.
+"We will not take any risk with the safety of the people who cross this bridge every day," she said on Tuesday.
+The Old Harbour Bridge was closed after an inspection, the first since a renovation more than a decade ago.
+Taxi driver Mira Olsen said a trip that normally takes ten minutes had taken her fifty.
+Opposition councillors accused the city of ignoring warnings about the bridge for years.
+Around 42,000 vehicles use the bridge every day, the transport office says.
+Queues stretched along the coastal road as far as the northern industrial estate.
+Schools near the harbour will open one hour later for the rest of the week.
+The regional government has said it will help pay for the repairs.
+"""
+
+TEMPLATE = ORIGINAL.replace(
+    "We will not take any risk with the safety of the people who cross this bridge every day",
+    "Nobody should be in danger on their way to work or school",
+)
+for a, b in [("Valmora", "Eskerby"), ("Old Harbour Bridge", "Kings Canal Bridge"), ("Elena Brask", "Jonas Holm"),
+             ("Brask", "Holm"), ("Lindqvist Lines", "Nordfjord Ferries"), ("Tomas Ferreira", "Ada Kowal"),
+             ("Norrhavn", "Sydmark"), ("42,000", "17,500"), ("1961", "1974"), ("18 million", "9 million"),
+             ("six weeks", "three months"), ("four extra", "two extra"), ("eleven", "seven")]:
+    TEMPLATE = TEMPLATE.replace(a, b)
+
+
+DATES = {"orig": "2024-03-05", "rw": "2024-03-06", "same": "2024-03-06", "shared": "2024-03-07",
+         "templ": "2024-03-08", "unrel": "2024-03-06"}
+TEXTS = {"orig": ORIGINAL, "rw": REWRITE, "same": SAME_EVENT, "shared": SAME_EVENT_SHARED,
+         "templ": TEMPLATE, "unrel": UNRELATED}
+
+
+def make_docs(dates: dict[str, str] = DATES) -> list[DupDoc]:
+    return [DupDoc(k, TEXTS[k], dates[k], i) for i, k in enumerate(TEXTS)]
+
+
+@pytest.fixture(scope="module")
+def features() -> dict[str, RewriteFeatures]:
+    docs = make_docs()
+    try:
+        feats = RewriteFinder().features_many(docs)
+    except ModelNotInstalledError as exc:
+        pytest.skip(str(exc))
+    return {d.id: f for d, f in zip(docs, feats)}
+
+
+def run(features, dates=DATES, order=None, **kwargs):
+    finder = DuplicateFinder(rewrites=RewriteFinder(**kwargs))
+    links = []
+    for doc in order or make_docs(dates):
+        links += finder.add(doc, features=features[doc.id])
+    return links
+
+
+def triples(links):
+    return {(lk.copy, lk.original, lk.kind) for lk in links}
+
+
+def test_rewrite_found_and_nothing_else(features):
+    links = run(features)
+    assert triples(links) == {("rw", "orig", "rewrite")}
+    summary = links[0].evidence[0]
+    assert summary["type"] == "alignment" and summary["coverage"] >= 0.8
+    assert summary["shared_quotes"] and "42000" in summary["shared_numbers"]
+
+
+def test_evidence_pairs_are_ordered_sentence_spans(features):
+    link = run(features)[0]
+    pairs = [e for e in link.evidence if e["type"] == "sentence_pair"]
+    assert len(pairs) >= 8
+    starts = [(e["copy_span"][0], e["original_span"][0]) for e in pairs]
+    assert starts == sorted(starts) and len({s[1] for s in starts}) == len(starts)  # monotone, one-to-one
+    copy_sentences, orig_sentences = set(sentence_spans(REWRITE)), set(sentence_spans(ORIGINAL))
+    for e in pairs:  # every span is one whole sentence (or the title line) of its own article
+        assert tuple(e["copy_span"]) in copy_sentences and tuple(e["original_span"]) in orig_sentences
+        assert 0.65 <= e["similarity"] <= 1.0
+    # the filler sentences added by the rewriter are not aligned to anything
+    aligned = {REWRITE[slice(*e["copy_span"])] for e in pairs}
+    assert not any("Only time will tell" in s for s in aligned)
+
+
+def test_direction_follows_publication_dates(features):
+    dates = dict(DATES, rw="2024-03-01")  # now the paraphrase came first
+    assert triples(run(features, dates)) == {("orig", "rw", "rewrite")}
+
+
+def test_anchoring_rejects_same_template_about_other_subjects(features):
+    assert ("templ", "orig", "rewrite") not in triples(run(features))
+    # ... and it is the anchoring that does it: without it the template article would pass
+    assert ("templ", "orig", "rewrite") in triples(run(features, min_anchored=0.0))
+
+
+def test_add_order_does_not_change_links(features):
+    expected = triples(run(features))
+    orders = list(itertools.permutations(make_docs()))
+    for order in random.Random(1).sample(orders, 12):
+        assert triples(run(features, order=list(order))) == expected
+
+
+def test_near_copy_is_not_also_reported_as_rewrite(features):
+    finder = DuplicateFinder(rewrites=RewriteFinder())
+    finder.add(DupDoc("orig", ORIGINAL, "2024-03-05", 1), features=features["orig"])
+    copy = DupDoc("copy", ORIGINAL.replace("Tuesday", "Monday"), "2024-03-06", 2)
+    links = finder.add(copy, features=features["orig"])
+    assert triples(links) == {("copy", "orig", "near")}
+
+
+def test_features_roundtrip_and_load(features):
+    blob = features["orig"].to_bytes()
+    back = RewriteFeatures.from_bytes(blob)
+    assert np.array_equal(back.spans, features["orig"].spans)
+    np.testing.assert_allclose(back.vectors, features["orig"].vectors, atol=2e-3)  # stored as float16
+    layer = RewriteFinder()
+    layer.load(DupDoc("orig", ORIGINAL, DATES["orig"], 0), back)
+    links = layer.add(DupDoc("rw", REWRITE, DATES["rw"], 1), features=features["rw"])
+    assert triples(links) == {("rw", "orig", "rewrite")}
+    with pytest.raises(InputError):
+        RewriteFeatures.from_bytes(b"not features")
+
+
+def test_loader_brings_back_evicted_docs(features):
+    docs = {d.id: d for d in make_docs()}
+    calls = []
+
+    def loader(doc_id):
+        calls.append(doc_id)
+        return docs[doc_id], features[doc_id]
+
+    layer = RewriteFinder(max_cached=1, loader=loader)
+    for key in ("orig", "unrel", "same"):
+        layer.add(docs[key], features=features[key])
+    links = layer.add(docs["rw"], features=features["rw"])
+    assert triples(links) == {("rw", "orig", "rewrite")} and "orig" in calls
+
+
+def test_mismatched_features_raise(features):
+    bad = RewriteFeatures(spans=features["orig"].spans, vectors=features["rw"].vectors)
+    with pytest.raises(InputError):
+        RewriteFinder().add(DupDoc("orig", ORIGINAL), features=bad)
+
+
+def test_monotone_alignment_keeps_order_and_threshold():
+    sim = np.array([[0.9, 0.1, 0.1],
+                    [0.1, 0.1, 0.95],
+                    [0.1, 0.8, 0.1]])  # row 2 -> col 1 would cross row 1 -> col 2
+    pairs = monotone_alignment(sim, 0.65)
+    assert [(i, j) for i, j, _ in pairs] in ([(0, 0), (1, 2)], [(0, 0), (2, 1)])
+    assert [(i, j) for i, j, _ in pairs] == [(0, 0), (1, 2)]  # the heavier chain wins
+    assert monotone_alignment(np.zeros((0, 3)), 0.5) == []
+    assert monotone_alignment(np.full((2, 2), 0.3), 0.5) == []
+
+
+def test_seed_rewrite_is_the_only_duplicate(tmp_path):
+    seeds = need_shared("seeds")
+    gold = json.loads((seeds / "gold.json").read_text(encoding="utf-8"))["articles"]
+    docs = [DupDoc(p.stem, p.read_text(encoding="utf-8"), gold[p.stem[:3]]["published"], i)
+            for i, p in enumerate(sorted(seeds.glob("*.txt")))]
+    try:
+        links = find_duplicates(docs, rewrites=True)
+    except ModelNotInstalledError as exc:
+        pytest.skip(str(exc))
+    out = tmp_path / "dups.json"
+    out.write_text(json.dumps([lk.to_dict() for lk in links]), encoding="utf-8")
+    run_ = subprocess.run([sys.executable, str(seeds / "score_seeds.py"), "dups", str(out)],
+                          capture_output=True, text=True)
+    assert run_.returncode == 0, run_.stdout + run_.stderr

@@ -130,7 +130,7 @@ def test_garbage_never_crashes(junk):
 
 @pytest.fixture(scope="module")
 def bench_predictions():
-    from conftest import need_shared
+    from tests.conftest import need_shared
 
     folder = need_shared("bench", "dates")
     truth_path = folder / "truth.jsonl"

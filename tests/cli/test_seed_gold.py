@@ -7,7 +7,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import need_shared
+from tests.conftest import need_shared
 from storyline.cli import cli
 
 

@@ -183,3 +183,14 @@ def test_caption_repeating_the_headline_is_chrome():
     out = clean_text(text)
     assert out.title == "Ferry strike called off after late-night talks"
     assert "Quay Pictures" not in out.text and out.text.startswith("Unions and the operator")
+
+
+def test_headline_with_an_interface_word_is_still_the_title():
+    from storyline.clean.text import clean_text
+
+    text = ("Lifeboat crew brings stranded kayakers home after night on island\n\n"
+            "Two kayakers stranded on Puffin Island overnight were brought back to Eastport on Sunday morning "
+            "by the volunteer lifeboat crew, who said both were cold but unhurt.\n")
+    out = clean_text(text)
+    assert out.title == "Lifeboat crew brings stranded kayakers home after night on island"
+    assert out.text.startswith("Two kayakers stranded")

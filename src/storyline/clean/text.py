@@ -32,7 +32,8 @@ _UI_STRONG = [
     r"watch (?:on|now|live|the latest|more)", r"on demand", r"abonn\w+", r"s'inscrire", r"inscrivez-vous",
     r"anmelden", r"suscr[ií]b\w*", r"iscriviti", r"breaking news", r"live updates?",
     # comments and accounts
-    r"leave a (?:reply|comment)", r"post a comment", r"add a comment", r"\d+ comments?", r"comments? \(\d+\)",
+    r"leave a (?:reply|comment)", r"post a comment", r"enter your (?:e-?mail|name|password)\w*",
+    r"your e-?mail address", r"add a comment", r"\d+ comments?", r"comments? \(\d+\)",
     r"(?:view|show|hide|load|read) (?:all )?comments", r"join the (?:conversation|discussion)",
     r"email address will not be published", r"required fields are marked", r"log ?in", r"sign in",
     r"create (?:an|your) account", r"commentaires?", r"kommentare?", r"comentarios?", r"commenti",
@@ -211,7 +212,8 @@ def ui_says_chrome(strong: int, weak: int, words: int, sentence: bool) -> bool:
     """Interface-vocabulary verdict for a line of ``words`` words (see ``_UI_STRONG``)."""
     if strong >= 2 and words <= 45 or strong and weak and words <= 25:
         return True
-    return strong + weak >= 1 and words <= 10 and not (sentence and words >= 5)
+    # a weak word ("home", "share", "video") alone marks only short labels: headlines use them too
+    return (strong >= 1 and words <= 10 or weak >= 1 and words <= 5) and not (sentence and words >= 5)
 
 
 def is_strong(line: Line) -> bool:

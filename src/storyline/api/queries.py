@@ -49,11 +49,11 @@ def mentions_of_entity(store, entity_id: str, name: str, limit: int = 200) -> li
     return store.rows(
         "SELECT m.article, COUNT(*) AS n, a.title, a.outlet, a.published FROM mentions m "
         "JOIN articles a ON a.id = m.article WHERE m.entity = ? OR m.name = ? "
-        "GROUP BY m.article ORDER BY a.published, a.seq LIMIT ?", (entity_id, name, limit))
+        "GROUP BY m.article, a.title, a.outlet, a.published, a.seq ORDER BY a.published, a.seq LIMIT ?", (entity_id, name, limit))
 
 
 def table_exists(store, name: str) -> bool:
-    return bool(store.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
+    return store.has_table(name)
 
 
 def entity_ids_in_article(store, article_id: str) -> dict[str, str]:

@@ -150,7 +150,7 @@ def events(store: Store, root: Annotated[str | None, Query(pattern=r"^\d{1,2}$")
                                    cursor=cursor))
 
 
-@router.get("/search", summary="Full-text search over titles and text (SQLite FTS5)")
+@router.get("/search", summary="Full-text search over titles and text (SQLite FTS5 or PostgreSQL full-text)")
 def search(store: Store, q: Annotated[str, Query(min_length=1, max_length=500)],
            limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict:
     return {"query": q, "items": views.search(store, q, limit=limit)}

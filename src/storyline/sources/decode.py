@@ -22,7 +22,8 @@ _MAX_CONTROL_SHARE = 0.01
 
 
 def normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """Input-text normal form: ``\n`` newlines and no NUL characters (which no text store keeps)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
 
 def looks_binary(data: bytes) -> bool:

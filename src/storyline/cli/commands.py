@@ -6,7 +6,7 @@ import sys
 import click
 
 from storyline.cli.main import EXIT_OK, EXIT_SOME_FAILED, cli, db_option, meta_option, open_db
-from storyline.cli.output import dumps, emit, format_option
+from storyline.cli.output import dumps, emit, emit_stream, format_option
 
 
 @cli.command()
@@ -29,27 +29,12 @@ def analyze(obj, paths, db, meta, workers, fmt):
     """
     from storyline.app import analysis_row, analyze_paths
 
-    failures = 0
     if paths:
         rows = analyze_paths(paths, obj.settings(ingest={"workers": workers}), meta=meta)
     else:
         store, _ = open_db(obj, db, readonly=True)
         rows = (analysis_row(a) for a in _with_analysis(store))
-    collected = []
-    for row in rows:
-        if "skipped" in row:
-            click.echo(f"skipped: {row['input']}: {row['skipped']}", err=True)
-            continue
-        if "error" in row:
-            failures += 1
-            click.echo(f"failed: {row['input']}: {row['error']}", err=True)
-            continue
-        if fmt == "jsonl":
-            click.echo(dumps(row))
-        else:
-            collected.append(row)
-    if fmt == "json":
-        emit(collected, "json")
+    failures = emit_stream(rows, fmt)
     sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
 
 

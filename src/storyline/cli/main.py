@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from storyline import __version__
-from storyline.cli.output import dumps, emit, format_option
+from storyline.cli.output import emit, emit_stream, format_option
 from storyline.errors import ConfigError, StorylineError
 from storyline.settings import Settings, load_settings
 
@@ -117,22 +117,8 @@ def extract(obj, paths, meta, fmt):
     """
     from storyline.app import extract_articles
 
-    settings = obj.settings()
-    rows, failures = [], 0
-    for item in extract_articles(paths, settings, meta=meta):
-        if "skipped" in item:
-            click.echo(f"skipped: {item['input']}: {item['skipped']}", err=True)
-            continue
-        if "error" in item:
-            failures += 1
-            click.echo(f"failed: {item['input']}: {item['error']}", err=True)
-            continue
-        if fmt == "jsonl":
-            click.echo(dumps(item))
-        else:
-            rows.append(item)
-    if fmt != "jsonl":
-        emit(rows, fmt, ["id", "title", "outlet", "published", "text"])
+    failures = emit_stream(extract_articles(paths, obj.settings(), meta=meta), fmt,
+                           ["id", "title", "outlet", "published", "text"])
     sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
 
 

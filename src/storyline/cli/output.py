@@ -37,6 +37,25 @@ def emit(rows: Iterable[dict] | dict, fmt: str, columns: Sequence[str] | None = 
         print_table(rows, columns, title)
 
 
+def emit_stream(items: Iterable[dict], fmt: str, columns: Sequence[str] | None = None) -> int:
+    """Print result rows as they come (jsonl) or at the end (json/table); report skipped and failed
+    inputs on stderr.  Returns the number of failed inputs."""
+    rows, failures = [], 0
+    for item in items:
+        if "skipped" in item:
+            click.echo(f"skipped: {item['input']}: {item['skipped']}", err=True)
+        elif "error" in item:
+            failures += 1
+            click.echo(f"failed: {item['input']}: {item['error']}", err=True)
+        elif fmt == "jsonl":
+            click.echo(dumps(item))
+        else:
+            rows.append(item)
+    if fmt != "jsonl":
+        emit(rows, fmt, columns)
+    return failures
+
+
 def _cell(value: Any, width: int = 60) -> str:
     if isinstance(value, (list, tuple)):
         value = ", ".join(map(str, value))

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 
+from storyline.faults import crash_point
 from storyline.settings import Settings
 
 MINHASH = "minhash"
@@ -48,6 +49,11 @@ def _finders(settings: Settings):
     return DuplicateFinder(threshold=settings.duplicates.near_threshold, rewrites=rewrites), rewrites
 
 
+def duplicates_model(settings: Settings) -> str:
+    """Key of the cached MinHash signatures: an article without one was never compared."""
+    return f"dup:{settings.duplicates.near_threshold}"
+
+
 def update_duplicates(store, settings: Settings, new_ids: Iterable[str]) -> list:
     """Link new articles to earlier ones (and earlier-published ones to new).  Returns the new links."""
     from storyline.corpus.rewrites import RewriteFeatures
@@ -56,7 +62,7 @@ def update_duplicates(store, settings: Settings, new_ids: Iterable[str]) -> list
     if not new:
         return []
     finder, rewrites = _finders(settings)
-    model = f"dup:{settings.duplicates.near_threshold}"
+    model = duplicates_model(settings)
     fresh = []
     for article in store.iter_articles():
         if article.id in new:
@@ -196,18 +202,32 @@ def update_events(store, settings: Settings) -> int:
 
 
 # -- orchestration -------------------------------------------------------------------------------------
+def unfinished_ids(store, settings: Settings) -> list[str]:
+    """Stored articles an earlier update never finished (it crashed, or corpus stages were off): no
+    duplicate signature or no story.  Without this a restart after a crash between the ingest commit
+    and the corpus stages would see no new articles and leave them out of duplicates and stories."""
+    return [r["id"] for r in store.rows(
+        "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM story_articles s WHERE s.article = a.id) "
+        "OR NOT EXISTS (SELECT 1 FROM vectors v WHERE v.article = a.id AND v.kind = ? AND v.model = ?) "
+        "ORDER BY a.seq", (MINHASH, duplicates_model(settings)))]
+
+
 def update_corpus(store, settings: Settings, new_ids: Iterable[str]) -> dict:
     """Bring corpus-level results up to date after ``new_ids`` were stored."""
-    new_ids = list(new_ids)
+    new_ids = list(dict.fromkeys([*new_ids, *unfinished_ids(store, settings)]))
     out: dict = {}
     with store.transaction():
         out["duplicates"] = len(update_duplicates(store, settings, new_ids))
+        crash_point("duplicates")
     with store.transaction():
         out["stories"] = len(update_stories(store, settings, new_ids))
+        crash_point("stories")
     with store.transaction():
         out["entities"] = update_entities(store, settings)
+        crash_point("entities")
     with store.transaction():
         out["events"] = update_events(store, settings)
+        crash_point("events")
     return out
 
 

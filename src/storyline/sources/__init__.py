@@ -84,6 +84,8 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDoc
         yield Failure(exc.input, "read", exc.reason)
     except OSError as exc:
         yield Failure(str(path), "read", f"cannot read file: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 — a reader bug on one odd file is recorded, never fatal
+        yield Failure(str(path), "read", f"unreadable input ({type(exc).__name__}: {str(exc)[:200]})")
 
 
 def apply_sidecar(doc: RawDoc, sidecar: dict[str, dict] | None) -> RawDoc:

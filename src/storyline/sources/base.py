@@ -6,6 +6,7 @@ import email.utils
 import gzip
 import io
 import re
+import zlib
 from pathlib import Path
 
 from storyline.errors import InputError
@@ -43,7 +44,7 @@ def gunzip_limited(data: bytes, name: str, max_bytes: int) -> bytes:
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
             out = fh.read(max_bytes + 1)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise InputError(name, f"corrupt or truncated gzip data: {exc}") from exc
     if len(out) > max_bytes:
         raise InputError(name, f"decompresses to more than {max_bytes / 1e6:.1f} MB (possible zip bomb; "

@@ -31,6 +31,8 @@ def parse_feed(data: bytes, name: str, uri: str) -> Iterator[RawDoc | Failure]:
         root = fromstring(data)
     except (ParseError, DefusedXmlException) as exc:
         raise InputError(name, f"not a well-formed or safe RSS/Atom document: {exc}") from exc
+    except LookupError as exc:  # the XML declaration names an encoding Python does not know
+        raise InputError(name, f"feed declares an unknown character encoding: {exc}") from exc
     if root.tag == f"{ATOM}feed":
         outlet = _text(root.find(f"{ATOM}title"))
         items = [(item, _atom_item(item)) for item in root.iter(f"{ATOM}entry")]

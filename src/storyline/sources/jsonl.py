@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,8 +37,11 @@ def record_to_doc(raw_line: bytes, where: str, fallback_id: str, uri: str) -> Ra
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(where, f"not valid JSON: {exc.msg} at column {exc.colno}") from exc
+    except RecursionError as exc:  # json's C scanner recurses per nesting level
+        raise InputError(where, "JSON nested too deeply to read") from exc
     if not isinstance(record, dict):
         raise InputError(where, f"expected a JSON object, got {type(record).__name__}")
+    record = {_no_surrogates(k): _no_surrogates(v) for k, v in record.items()}
     text, html = record.get("text"), record.get("html")
     if not isinstance(text, str) and not isinstance(html, str):
         raise InputError(where, "record has neither a 'text' nor an 'html' string")
@@ -50,6 +54,16 @@ def record_to_doc(raw_line: bytes, where: str, fallback_id: str, uri: str) -> Ra
         raise InputError(where, "record's text is empty")
     return RawDoc(id=doc_id, uri=record.get("url") or uri, kind="text", raw=raw_line.strip(),
                   text=normalise_newlines(text), meta=meta)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(value: object) -> object:
+    """A lone surrogate (JSON allows the escape ``\\ud800``) cannot be stored as UTF-8: U+FFFD stands in,
+    one character for one, so offsets into the text stay valid.  Nested values are kept as they are
+    (metadata is stored as ASCII-escaped JSON)."""
+    return _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def _open_lines(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes]]:

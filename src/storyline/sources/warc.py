@@ -1,6 +1,7 @@
 """WARC reader (warcio): each HTML response record is one document."""
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,6 +44,9 @@ def read_warc_file(path: Path, max_bytes: int) -> Iterator[RawDoc | Failure]:
                              raw=payload, html=html, meta={"url": url, "fetched": date, "encoding": encoding})
     except ArchiveLoadFailed as exc:
         raise InputError(str(path), f"not a readable WARC file: {exc}") from exc
+    except (AttributeError, ValueError, KeyError, IndexError, EOFError, zlib.error) as exc:
+        # warcio trips over some malformed records (e.g. a response without a target URI) with plain errors
+        raise InputError(str(path), f"not a readable WARC file: malformed record ({type(exc).__name__})") from exc
     if count == 0:
         raise InputError(str(path), "WARC file holds no response records")
 

@@ -85,8 +85,7 @@ def story(request: Request, store: Store, story_id: str):
                   coverage_svg=svg.coverage_chart(coverage), matrix=source_matrix(articles),
                   timeline_svg=svg.timeline([{"date": e.get("date"), "label": event_label(e), "kind": e.get("root")}
                                              for e in events[:60]]),
-                  events=events, quotes=key_quotes(detail["quotes"], by_id),
-                  contradictions=contradictions(store, story_id))
+                  events=events, quotes=key_quotes(detail["quotes"], by_id))
 
 
 @router.get("/articles/{article_id}")
@@ -177,19 +176,6 @@ def key_quotes(quotes: list[dict], articles: dict[str, dict], limit: int = 12) -
         out.append({**q, "outlet": a.get("outlet"), "published": a.get("published")})
     out.sort(key=lambda q: (not q.get("speaker"), not q["direct"], q.get("published") or "", q["article"]))
     return out[:limit]
-
-
-def contradictions(store, story_id: str) -> list[dict]:
-    """Contradicting claims of the story (confidence >= 0.5), as one-line summaries with both sources.
-
-    Computed on demand (claims are embedded per story), so large stories make this page slower; the
-    briefing command computes the same comparison.
-    """
-    from storyline.brief import compare_story
-
-    found = [c for c in compare_story(store, story_id).contradictions if c.confidence >= 0.5]
-    return [{"summary": f"{c.kind}: {c.a.source} says “{c.a_value}”, {c.b.source} says “{c.b_value}” "
-                        f"(confidence {c.confidence:.2f})", **c.to_dict()} for c in found[:12]]
 
 
 def snippet_pieces(snippet: str) -> list[tuple[str, bool]]:

@@ -4,6 +4,6 @@ Each command module adds its commands to the group defined in ``main``; importin
 imports them all, so ``from storyline.cli import cli`` gives the complete command.
 """
 from storyline.cli.main import cli, main
-from storyline.cli import brief_cmd, check_cmd, commands, migrate_cmd, serve, watch_cmd  # noqa: F401,E402 — each registers its commands
+from storyline.cli import bench_cmd, brief_cmd, check_cmd, commands, migrate_cmd, serve, watch_cmd  # noqa: F401,E402 — each registers its commands
 
 __all__ = ["cli", "main"]

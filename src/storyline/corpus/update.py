@@ -20,6 +20,7 @@ from storyline.settings import Settings
 MINHASH = "minhash"
 SENTENCES = "sentences"
 STORY_STATE = "stories.state"
+FRESH_CHUNK = 256  # new articles read, embedded and indexed per step
 
 
 def _published_key(row) -> tuple:
@@ -63,30 +64,28 @@ def update_duplicates(store, settings: Settings, new_ids: Iterable[str]) -> list
         return []
     finder, rewrites = _finders(settings)
     model = duplicates_model(settings)
-    fresh = []
+    fresh: list[tuple[str, int, str]] = []  # sort keys only: texts are read again chunk by chunk
     for article in store.iter_articles():
-        if article.id in new:
-            fresh.append(article)
-            continue
-        sig = store.get_vector(article.id, MINHASH, model)
-        doc = _dupdoc(article, _quotes_of(store, article.id))
-        if sig is None:  # stored before signatures existed (or by an older version): index it now
-            fresh.append(article)
+        sig = None if article.id in new else store.get_vector(article.id, MINHASH, model)
+        if sig is None:  # new, or stored before signatures existed (or by an older version): add it
+            fresh.append((article.published or "9999", article.seq or 0, article.id))
             continue
         finder.load(article.id, sig, article.published, article.seq or 0, article.outlet, text=article.text)
         if rewrites is not None:
             blob = store.get_vector(article.id, SENTENCES, "minilm")
-            feats = RewriteFeatures.from_bytes(blob) if blob else rewrites.features(doc)
-            rewrites.load(doc, feats)
-    fresh.sort(key=lambda a: (a.published or "9999", a.seq or 0, a.id))
-    docs = [_dupdoc(a, _quotes_of(store, a.id)) for a in fresh]
-    features = rewrites.features_many(docs) if rewrites is not None and docs else [None] * len(docs)
+            doc = _dupdoc(article, _quotes_of(store, article.id))
+            rewrites.load(doc, RewriteFeatures.from_bytes(blob) if blob else rewrites.features(doc))
+    fresh.sort()
     links = []
-    for doc, feats in zip(docs, features):
-        links += finder.add(doc, **({"features": feats} if rewrites is not None else {}))
-        store.put_vector(doc.id, MINHASH, model, finder.signature(doc))
-        if feats is not None:
-            store.put_vector(doc.id, SENTENCES, "minilm", feats.to_bytes())
+    for start in range(0, len(fresh), FRESH_CHUNK):  # bounded memory however many articles are new
+        chunk = [store.get_article(key[2]) for key in fresh[start:start + FRESH_CHUNK]]
+        docs = [_dupdoc(a, _quotes_of(store, a.id) if rewrites is not None else []) for a in chunk]
+        features = rewrites.features_many(docs) if rewrites is not None else [None] * len(docs)
+        for doc, feats in zip(docs, features):
+            links += finder.add(doc, **({"features": feats} if rewrites is not None else {}))
+            store.put_vector(doc.id, MINHASH, model, finder.signature(doc))
+            if feats is not None:
+                store.put_vector(doc.id, SENTENCES, "minilm", feats.to_bytes())
     chosen = best_links(links)
     for link in chosen:
         link.evidence = evidence_to_input(store, link)

@@ -2,7 +2,7 @@
 
 Column lists and order follow the GDELT 2.0 Event Codebook (61 event columns, 16 mention columns);
 rows are lists in that order with ``None`` for what storyline does not produce (tone, geography,
-known-group / ethnic / religion codes).  The mapping is documented in docs/fragments/events.md.
+known-group / ethnic / religion codes).  The mapping is documented in docs/events.md.
 Files are tab-separated without a header, like GDELT's own (``header=True`` adds one); Parquet needs
 the optional ``pyarrow`` package.
 """

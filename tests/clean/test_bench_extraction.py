@@ -1,7 +1,7 @@
 """Quality floors of clean_html on the two extraction benchmarks in ../shared/bench (read in place).
 
 The scoring helpers come from the benchmark's own stdlib scorer, imported by path (never copied).
-Floors sit a little under the measured figures (docs/fragments/clean.md) so that a real regression fails
+Floors sit a little under the measured figures (docs/clean.md) so that a real regression fails
 and harmless jitter does not.  Each dataset is pinned by the sha256 of its truth.jsonl.
 """
 from __future__ import annotations

@@ -102,7 +102,7 @@ def mrpc_sample():
 
 def test_mrpc_floor(mrpc_sample):
     """Accuracy >= 0.75 and F1 >= 0.82 on a fixed sample (in-sample: the weights were fitted on this file;
-    the honest 5-fold figure is in the model JSON and docs/fragments/compare.md)."""
+    the honest 5-fold figure is in the model JSON and docs/compare.md)."""
     scores = score_pairs([(r["a"], r["b"]) for r in mrpc_sample])
     pred = [label(s) for s in scores]
     gold = [int(r["label"]) for r in mrpc_sample]

@@ -365,7 +365,7 @@ def test_storyline_strips_most_planted_chrome(read_and_cleaned):
     docs, _ = read_and_cleaned
     leaks = [(aid, c) for aid, a in ARTICLES.items() for c in a["without"] if c in docs[aid].text]
     planted = sum(len(a["without"]) for a in ARTICLES.values())
-    # a floor, not perfection: plain-text chrome removal is heuristic (see docs/fragments/demo.md)
+    # a floor, not perfection: plain-text chrome removal is heuristic (see docs/demo.md)
     assert len(leaks) <= planted // 10, leaks
 
 

@@ -2,7 +2,7 @@
 
 * PolNeAR dev split (84 articles of ../shared/bench/quotes/polnear-dev.jsonl), scored with the
   benchmark's own scorer: direct-only F1 >= 0.65 with speaker accuracy >= 0.85, all F1 >= 0.40.
-  (Measured when written: direct 0.89 F1 / 0.91 speaker accuracy, all 0.59; see docs/fragments/quotes.md.)
+  (Measured when written: direct 0.89 F1 / 0.91 speaker accuracy, all 0.59; see docs/quotes.md.)
 * The five seed articles: every "must" quote and >= 5 "hard" ones with the right speaker
   (../shared/seeds/score_seeds.py quotes).
 """

@@ -1,6 +1,6 @@
 """Main text and title of an HTML page, with trafilatura plus a light chrome post-filter.
 
-Pipeline (figures in docs/fragments/clean.md):
+Pipeline (figures in docs/clean.md):
 
 1. trafilatura with ``favor_precision=True`` and no comments: on news pages it keeps less page chrome than
    the defaults.

@@ -13,7 +13,7 @@ probability computed from similarity features (:data:`FEATURES`):
 
 The model is a logistic regression over these features and their pairwise products; its weights
 (``storyline/data/paraphrase_model.json``, plain JSON, no pickle) were fitted on the MRPC training
-pairs only; ``docs/fragments/compare.md`` says how and gives the cross-validated accuracy.
+pairs only; ``docs/compare.md`` says how and gives the cross-validated accuracy.
 MRPC pairs all overlap lexically, so the model is best at telling close paraphrases from near misses;
 scores on unrelated sentences are low, as they should be, but not calibrated there.
 """

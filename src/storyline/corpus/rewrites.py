@@ -16,7 +16,7 @@ sentences (and sometimes a factual slip), so shingles do not catch it.  Detectio
    about different subjects do not pass.  An independent report of the same event shares facts but not
    the sentence sequence: it aligns only a few sentences (typically < 25 %).
 
-Thresholds (documented in docs/fragments/duplicates.md): sentence cosine 0.65 (MiniLM's best-accuracy
+Thresholds (documented in docs/duplicates.md): sentence cosine 0.65 (MiniLM's best-accuracy
 threshold on MRPC is ~0.675; paraphrased news sentences score 0.65-0.95), coverage 0.5.  Everything is
 approximate: a rewrite that reorders paragraphs loses coverage, and candidate truncation (``max_candidates``)
 can make results depend slightly on add order in very dense topics.

@@ -175,7 +175,7 @@ class Gazetteer:
             try:
                 self._add(rec)
             except (KeyError, TypeError, ValueError) as exc:
-                raise InputError(f"{source}#{n}", f"bad gazetteer record ({exc}); see docs/fragments/entities.md") from exc
+                raise InputError(f"{source}#{n}", f"bad gazetteer record ({exc}); see docs/entities.md") from exc
         for alist in self._first.values():
             alist.sort(key=lambda a: -len(a.words))
 

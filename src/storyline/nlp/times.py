@@ -4,7 +4,7 @@
 deterministic, exact spans) and uses the spaCy parse only to decide the *direction* of relative
 expressions: the tense of the verb that governs them.
 
-Resolution rules (all approximate, documented in docs/fragments/time.md):
+Resolution rules (all approximate, documented in docs/time.md):
 
 * A weekday equal to the publication weekday is the publication day itself, whatever the tense
   (news style names the day even for same-day events).  Otherwise past tense picks the most recent

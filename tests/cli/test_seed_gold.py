@@ -35,7 +35,7 @@ def seed_outputs(tmp_path_factory):
     out["analyze"].write_text(cli_out("analyze", *files, "--meta", str(meta), "--workers", "1"))
     db = str(work / "seeds.db")
     cli_out("ingest", *files, "--meta", str(meta), "--db", db, "--workers", "1")
-    for kind in ("events", "duplicates", "stories"):
+    for kind in ("events", "duplicates", "stories", "timeline"):
         out[kind] = work / f"{kind}.json"
         out[kind].write_text(cli_out(kind, "--db", db, "--format", "json"))
     return out
@@ -52,3 +52,24 @@ def test_seed_gold(seed_outputs, kind, source):
 def test_seed_first_layer_finds_no_exact_or_near_pair(seed_outputs):
     result = score("dups", seed_outputs["duplicates"], "near")
     assert result.returncode == 0, result.stdout
+
+
+def test_seed_topic_timeline_orders_the_key_events(seed_outputs):
+    """Istanbul talks < Trump-Putin call < fourth call < Alaska meeting < White House meeting."""
+    import json
+
+    rows = json.loads(seed_outputs["timeline"].read_text())
+
+    def first(articles, countries, root, lo, hi):
+        for n, r in enumerate(rows):
+            if (r["root"] == root and {r["actor_country"], r["target_country"]} == countries
+                    and {a[:3] for a in r["articles"]} & articles and lo <= (r["date"] or "") <= hi):
+                return n
+        raise AssertionError(f"no {root} event between {countries} in {articles} dated {lo}..{hi}")
+
+    order = [first({"002", "003"}, {"RUS", "UKR"}, "04", "2025-05-12", "2025-05-18"),   # Istanbul talks
+             first({"002", "003"}, {"USA", "RUS"}, "04", "2025-05-19", "2025-05-19"),   # the call
+             first({"000"}, {"USA", "RUS"}, "04", "2025-06-04", "2025-06-04"),          # fourth call
+             first({"001", "004"}, {"USA", "RUS"}, "04", "2025-08-11", "2025-08-15"),   # Alaska
+             first({"001", "004"}, {"USA", "UKR"}, "04", "2025-08-18", "2025-08-18")]   # White House
+    assert order == sorted(order)

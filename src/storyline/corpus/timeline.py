@@ -65,9 +65,20 @@ def build_timeline(events: Sequence[dict], quotes: Sequence[dict] | None = None)
     return rows
 
 
+# How a date was found, as shown next to it: exact dates are shown bare.
+DATE_MARKS = {"text-approx": "≈", "published": "≈", "published-1": "≈"}
+
+
+def _date_cell(row: dict) -> str:
+    """The event date, marked when approximate (a week, or inferred from the publication date)."""
+    if not row.get("date"):
+        return "undated"
+    return DATE_MARKS.get(row.get("date_source") or "", "") + row["date"]
+
+
 def _table_cells(row: dict) -> list[str]:
     return [
-        row.get("date") or "undated",
+        _date_cell(row),
         row.get("cameo") or "",
         f"{row.get('actor_country') or '?'}→{row.get('target_country') or '?'}",
         row.get("summary") or "",

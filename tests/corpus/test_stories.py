@@ -1,6 +1,7 @@
 """Story/topic grouping on synthetic articles (fictional text written for these tests) and on the seeds."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import subprocess
@@ -223,3 +224,126 @@ def test_feature_heuristics():
     given = F.specific_terms(text, [("Ada Vell", "PERSON")])
     assert given["e:ada vell"] == 1 and given["e:vell"] == 1 and "e:brantmoor" not in given
     assert F.stem("escapes") == F.stem("escaped") == "escap"
+
+
+# --------------------------------------------------------------------------------------------------
+# Small corpora: blocking, corpus stop words, the entity channel of topics, and the bundled demo corpus
+
+
+def test_blocking_ignores_terms_no_other_article_has():
+    from storyline.corpus.stories import _candidate_pairs
+
+    # Each article has many unique (highest-weighted) terms and shares one low-weighted term: without
+    # document frequencies the unique terms fill the top k and the pair is never compared.
+    a = {**{f"a{i}": 1.0 for i in range(30)}, "shared": 0.1}
+    b = {**{f"b{i}": 1.0 for i in range(30)}, "shared": 0.1}
+    df = {**{f"a{i}": 1 for i in range(30)}, **{f"b{i}": 1 for i in range(30)}, "shared": 2}
+    assert _candidate_pairs([a, b], 20, 500) == set()
+    assert _candidate_pairs([a, b], 20, 500, df) == {(0, 1)}
+
+
+def test_corpus_stop_words_only_on_large_corpora():
+    big = StoryClusterer({"max_df_min_docs": 2, "max_df": 0.5})
+    small = StoryClusterer()
+    for c in (big, small):
+        c.cluster(_docs())
+    # "heavy rain flooded ..." wording is in 6 of 8 articles: a stop word once the corpus is big enough.
+    feats = _feats_of("Heavy rain flooded Varnholt")
+    assert "flood" not in big._global_vector(feats) and "flood" in small._global_vector(feats)
+    with pytest.raises(ConfigError):
+        StoryClusterer({"max_df": 1.5})
+    with pytest.raises(ConfigError):
+        StoryClusterer({"topic_entity_weight": -0.1})
+
+
+def _feats_of(text: str):
+    from storyline.corpus.stories import _Feats
+    from storyline.corpus import story_features as F
+
+    return _Feats(*F.extract(text))
+
+
+def test_shared_places_join_different_events_into_one_topic():
+    # Two unrelated local events in one fictional town: only the town and its people link them.
+    fair = ("The Quillhaven spring fair opened on the Tollbridge green with 40 stalls. Mayor Odile "
+            "Farrant cut the ribbon in Quillhaven and promised a bigger fair next year.")
+    fair2 = ("Stallholders at the Quillhaven fair on Tollbridge green sold out of cider by noon, and "
+             "Odile Farrant said the fair had its best opening day.")
+    bridge = ("Repairs closed the Tollbridge in Quillhaven for the week. Odile Farrant said traffic "
+              "would use the ring road while engineers replace the deck.")
+    bridge2 = ("Engineers began replacing the deck of the Tollbridge in Quillhaven; Mayor Odile Farrant "
+               "asked drivers to use the ring road.")
+    docs = [StoryDoc("f1", None, fair, "2031-05-01"), StoryDoc("f2", None, fair2, "2031-05-01"),
+            StoryDoc("r1", None, bridge, "2031-05-20"), StoryDoc("r2", None, bridge2, "2031-05-21")]
+    ents = [("Quillhaven", "GPE"), ("Tollbridge", "FAC"), ("Odile Farrant", "PERSON")]
+    docs = [dataclasses.replace(d, entities=ents) for d in docs]
+    with_entities = StoryClusterer().cluster(docs)
+    assert _partition(with_entities, 0) == {frozenset({"f1", "f2"}), frozenset({"r1", "r2"})}
+    assert len(_partition(with_entities, 1)) == 1
+    # The topic similarity is the word cosine plus w times the entity cosine (w = 0.25 by default).
+    from storyline.corpus import story_features as F
+    from storyline.corpus.stories import _features
+
+    c = StoryClusterer()
+    c.cluster(docs)
+    fa, fb = _features(docs[0]), _features(docs[2])
+    plain = StoryClusterer({"topic_entity_weight": 0.0})
+    plain.df, plain.n_docs = c.df, c.n_docs
+    ent_a = F.tfidf({k: v for k, v in fa.specific.items() if k.startswith("e:")}, c.df, c.n_docs)
+    ent_b = F.tfidf({k: v for k, v in fb.specific.items() if k.startswith("e:")}, c.df, c.n_docs)
+    mixed = F.dot(c._global_vector(fa), c._global_vector(fb))
+    words = F.dot(plain._global_vector(fa), plain._global_vector(fb))
+    assert mixed == pytest.approx(words + 0.25 * F.dot(ent_a, ent_b))
+    assert mixed > words
+
+
+def _b3_f1(gold: dict[str, str], pred: dict[str, str]) -> float:
+    """B-cubed F1 over the ids in ``gold`` (every one must be predicted)."""
+    gold_sets: dict[str, set[str]] = {}
+    pred_sets: dict[str, set[str]] = {}
+    for doc_id in gold:
+        gold_sets.setdefault(gold[doc_id], set()).add(doc_id)
+        pred_sets.setdefault(pred[doc_id], set()).add(doc_id)
+    p = r = 0.0
+    for doc_id in gold:
+        g, s = gold_sets[gold[doc_id]], pred_sets[pred[doc_id]]
+        p += len(g & s) / len(s)
+        r += len(g & s) / len(g)
+    p, r = p / len(gold), r / len(gold)
+    return 2 * p * r / (p + r)
+
+
+@pytest.fixture(scope="module")
+def demo_clusters():
+    """The bundled demo corpus through storyline's readers and cleaner; no NER (heuristic names)."""
+    from storyline.clean import clean_document
+    from storyline.demo import corpus_dir
+    from storyline.records import RawDoc
+    from storyline.sources import read_paths
+    from storyline.sources.meta import load_sidecar
+
+    root = corpus_dir()
+    manifest = json.loads((root / "MANIFEST.json").read_text(encoding="utf-8"))
+    docs = []
+    for item in read_paths([root / manifest["articles_dir"]], load_sidecar(root / manifest["sidecar"])):
+        if not isinstance(item, RawDoc):
+            continue  # the corpus plants broken files on purpose
+        try:
+            art = clean_document(item)
+        except InputError:
+            continue
+        docs.append(StoryDoc(art.id, art.title, art.text, art.published, art.outlet))
+    return manifest, StoryClusterer().cluster(docs)
+
+
+def test_demo_corpus_stories_and_topics_match_manifest(demo_clusters):
+    manifest, result = demo_clusters
+    truth = {a["id"]: a for a in manifest["articles"]}
+    assert set(truth) <= set(result)
+    story_f1 = _b3_f1({k: a["story"] for k, a in truth.items()}, {k: result[k][0] for k in truth})
+    topic_f1 = _b3_f1({k: a["topic"] for k, a in truth.items()}, {k: result[k][1] for k in truth})
+    n_topics = len({result[k][1] for k in truth})
+    # Measured 1.000 / 1.000 with 7 stories in 3 topics (docs/stories.md); floors leave room.
+    assert story_f1 >= 0.95, story_f1
+    assert topic_f1 >= 0.90, topic_f1
+    assert abs(n_topics - len(manifest["topics"])) <= 1, n_topics

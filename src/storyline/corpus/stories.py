@@ -2,8 +2,12 @@
 
 Two levels, each an average-linkage grouping over a sparse similarity graph:
 
-1. **Topics** - global TF-IDF over content words (`story_features.lexical_terms`).  Articles about the
-   same *kind* of event (a prison escape, an earthquake in Indonesia) end up together.
+1. **Topics** - global TF-IDF over content words (`story_features.lexical_terms`) plus, with weight
+   ``topic_entity_weight``, the TF-IDF cosine of named entities.  Articles about the same *kind* of
+   event (a prison escape, an earthquake in Indonesia) or about the same actors and places (one
+   dispute between two countries, the local news of one town) end up together.  On corpora of at
+   least ``max_df_min_docs`` articles, words in more than ``max_df`` of them are corpus stop words
+   (templated filler, boilerplate) at both levels.
 2. **Stories** - inside one topic only, re-weighted by a *topic-local contrast* weight: a feature that
    every article of the topic shares ("escape", "Microsoft") says nothing about *which* escape, so its
    weight is scaled by ``4 f (1 - f)`` where ``f`` is its document share inside the topic; features in
@@ -13,8 +17,9 @@ Two levels, each an average-linkage grouping over a sparse similarity graph:
    is not linked: similar events weeks apart are different stories of one topic.
 
 Candidate pairs never come from all pairs: an inverted index over each article's highest-weighted
-terms (posting lists capped at ``max_postings``) yields the pairs worth comparing, so the cost grows
-about linearly with the number of articles for a fixed topic size.
+words and entities (``block_terms`` of each, counting only terms found in two or more articles;
+posting lists capped at ``max_postings``) yields the pairs worth comparing, so the cost grows about
+linearly with the number of articles for a fixed topic size.
 
 ``cluster()`` re-groups everything; ``add()`` places new articles against the stored summaries and
 never re-groups what is already placed.  A topic keeps the sum of its members' TF-IDF unit vectors
@@ -22,7 +27,7 @@ never re-groups what is already placed.  A topic keeps the sum of its members' T
 added) and its topic-local document frequencies; a story keeps the raw feature counts of up to
 ``story_sample`` members, re-weighted with the topic's current contrast weights at each add.  IDF
 drifts as documents arrive and an early wrong split is never undone, so ``add()`` approximates
-``cluster()`` (see docs/fragments/stories.md for the measured gap); call ``cluster()`` now and then.
+``cluster()`` (see docs/stories.md for the measured gap); call ``cluster()`` now and then.
 Determinism: documents are processed in (published, id) order, ties in merges are broken by that
 order, and ids are derived from the earliest member ("story:<id>", "topic:<id>").
 """
@@ -58,9 +63,12 @@ class StoryDoc:
 
 @dataclass
 class StoryConfig:
-    """Thresholds (tuned once on ECB+ dev, see docs/fragments/stories.md) and blocking limits."""
+    """Thresholds (tuned once on ECB+ dev, see docs/stories.md) and blocking limits."""
 
-    topic_threshold: float = 0.06  # average-link TF-IDF cosine to join a topic
+    topic_threshold: float = 0.07  # average-link topic similarity to join a topic
+    topic_entity_weight: float = 0.25  # weight of the named-entity cosine added to the word cosine
+    max_df: float = 0.5  # words in more than this share of the articles count as stop words ...
+    max_df_min_docs: int = 20  # ... once the corpus has at least this many articles (not the 5 seeds)
     story_threshold: float = 0.25  # average-link contrast-weighted similarity to join a story
     specific_weight: float = 0.3  # share of names/numbers/quotes in the story similarity
     window_days: int = 7  # dated articles further apart than this are never linked into one story
@@ -87,11 +95,12 @@ class StoryConfig:
         return cfg
 
     def validate(self) -> None:
-        for name in ("topic_threshold", "story_threshold", "specific_weight", "contrast_floor"):
+        for name in ("topic_threshold", "topic_entity_weight", "max_df", "story_threshold", "specific_weight",
+                     "contrast_floor"):
             v = getattr(self, name)
             if not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:
                 raise ConfigError(f"stories.{name} must be a number in [0, 1], got {v!r}")
-        for name in ("window_days", "block_terms", "max_postings", "story_sample"):
+        for name in ("window_days", "max_df_min_docs", "block_terms", "max_postings", "story_sample"):
             v = getattr(self, name)
             if not isinstance(v, int) or v < 1:
                 raise ConfigError(f"stories.{name} must be a positive integer, got {v!r}")
@@ -145,18 +154,18 @@ def _features(doc: StoryDoc) -> _Feats:
 
 
 def _contrast_vector(feats: _Feats, local_df: Mapping[str, int], n: int, global_df: Mapping[str, int],
-                     n_global: int, floor: float) -> tuple[F.Vector, F.Vector]:
+                     n_global: int, floor: float, df_cap: float = math.inf) -> tuple[F.Vector, F.Vector]:
     """Story-level vectors inside a topic: global idf times the contrast 4 f (1 - f) of the topic share.
 
     Features seen in only one article of the topic cannot link two articles; they are dropped so that
     they do not dilute the norm (which made thresholds brittle in experiments).
     """
     out: list[F.Vector] = []
-    for counts in (feats.lexical, feats.specific):
+    for channel, counts in enumerate((feats.lexical, feats.specific)):
         vec: F.Vector = {}
         for term, c in counts.items():
             ldf = local_df.get(term, 0)
-            if ldf < 2 or n < 2:
+            if ldf < 2 or n < 2 or (channel == 0 and global_df.get(term, 0) > df_cap):
                 continue
             f = ldf / n
             idf = math.log((1 + n_global) / (1 + global_df.get(term, 0))) + 1.0
@@ -171,11 +180,27 @@ def _top_terms(vec: Mapping[str, float], k: int) -> list[str]:
     return [t for t, _ in sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
 
 
-def _candidate_pairs(vectors: Sequence[Mapping[str, float]], k: int, max_postings: int) -> set[tuple[int, int]]:
-    """Blocking: pairs of items that share one of their top-k terms (common terms are skipped)."""
+def _block_terms(vec: Mapping[str, float], k: int) -> list[str]:
+    """Top-k words plus top-k entity features ("e:"): entities get their own quota so that adding
+    them to a topic vector never pushes words out of the blocking keys."""
+    words = {t: w for t, w in vec.items() if not t.startswith("e:")}
+    ents = {t: w for t, w in vec.items() if t.startswith("e:")}
+    return _top_terms(words, k) + _top_terms(ents, k)
+
+
+def _candidate_pairs(vectors: Sequence[Mapping[str, float]], k: int, max_postings: int,
+                     df: Mapping[str, int] | None = None) -> set[tuple[int, int]]:
+    """Blocking: pairs of items that share one of their top-k terms (common terms are skipped).
+
+    With ``df``, only terms found in at least two items compete for the top k: a term of one article
+    has the highest IDF of all and pairs nothing, and on a small corpus such terms filled the whole
+    top k, so half the same-topic pairs were never compared (their similarity counted as 0).
+    """
     postings: dict[str, list[int]] = {}
     for i, vec in enumerate(vectors):
-        for term in _top_terms(vec, k):
+        if df is not None:
+            vec = {t: w for t, w in vec.items() if df.get(t, 0) >= 2}
+        for term in _block_terms(vec, k):
             postings.setdefault(term, []).append(i)
     pairs: set[tuple[int, int]] = set()
     for members in postings.values():
@@ -266,12 +291,32 @@ class StoryClusterer:
         self.df.update(feats.lexical.keys())
         self.df.update(feats.specific.keys())
 
+    def _df_cap(self) -> float:
+        """Document frequency above which a word is a corpus stop word (``math.inf``: none is)."""
+        cfg = self.config
+        return cfg.max_df * self.n_docs if self.n_docs >= cfg.max_df_min_docs else math.inf
+
     def _global_vector(self, feats: _Feats) -> F.Vector:
-        return F.tfidf(feats.lexical, self.df, self.n_docs)
+        """Topic vector: word TF-IDF (unit length) joined with sqrt(w) times the entity TF-IDF (unit
+        length, keys "e:..."), so a dot product is ``word cosine + w * entity cosine`` (w =
+        ``topic_entity_weight``) and topic sums/average links work unchanged.  Adding (not mixing)
+        keeps the word evidence whole for articles that have no entities (ECB+ mixing cost 0.03-0.08).
+        Corpus stop words (``_df_cap``) are dropped from the words.
+        """
+        cap = self._df_cap()
+        lex = F.tfidf(Counter({k: c for k, c in feats.lexical.items() if self.df.get(k, 0) <= cap}),
+                      self.df, self.n_docs)
+        ents = Counter({k: c for k, c in feats.specific.items() if k.startswith("e:")})
+        w = self.config.topic_entity_weight
+        if not ents or w <= 0:
+            return lex
+        ent = F.tfidf(ents, self.df, self.n_docs)
+        b = math.sqrt(w)
+        return {**lex, **{k: b * v for k, v in ent.items()}}
 
     def _index_topic(self, topic_id: str, vec: F.Vector) -> None:
         cap = self.config.max_postings
-        for term in _top_terms(vec, self.config.block_terms):
+        for term in _block_terms(vec, self.config.block_terms):
             posting = self.index.setdefault(term, [])
             if len(posting) > cap or topic_id in posting:
                 continue  # an over-full posting list stays as a marker: too common to block on
@@ -329,7 +374,7 @@ class StoryClusterer:
     def _topic_labels(self, gvecs: list[F.Vector], copies: list[tuple[int, int]]) -> list[int]:
         cfg = self.config
         edges = {}
-        for a, b in _candidate_pairs(gvecs, cfg.block_terms, cfg.max_postings):
+        for a, b in _candidate_pairs(gvecs, cfg.block_terms, cfg.max_postings, self.df):
             edges[(a, b)] = F.dot(gvecs[a], gvecs[b])
         for a, b in copies:  # a copy belongs with its original, whatever its wording
             edges[(min(a, b), max(a, b))] = 1.0
@@ -344,7 +389,7 @@ class StoryClusterer:
             local_df.update(feats[i].specific.keys())
         n = len(members)
         vecs = [_contrast_vector(feats[i], local_df, n, self.df, self.n_docs,
-                                 cfg.contrast_floor) for i in members]
+                                 cfg.contrast_floor, self._df_cap()) for i in members]
         days = [_day(ordered[i].published) for i in members]
         edges: dict[tuple[int, int], float] = {}
         if n <= cfg.max_postings:  # a topic small enough to compare all its pairs (the usual case)
@@ -429,7 +474,7 @@ class StoryClusterer:
     def _best_topic(self, gvec: F.Vector) -> str | None:
         cap = self.config.max_postings
         candidates: set[str] = set()
-        for term in _top_terms(gvec, self.config.block_terms):
+        for term in _block_terms(gvec, self.config.block_terms):
             posting = self.index.get(term, [])
             if len(posting) <= cap:
                 candidates.update(posting)
@@ -452,7 +497,8 @@ class StoryClusterer:
         n = topic["n"] + 1  # local_df already counts the new article
 
         def weigh(f: _Feats) -> tuple[F.Vector, F.Vector]:
-            return _contrast_vector(f, topic["local_df"], n, self.df, self.n_docs, cfg.contrast_floor)
+            return _contrast_vector(f, topic["local_df"], n, self.df, self.n_docs, cfg.contrast_floor,
+                                    self._df_cap())
 
         svecs = weigh(feats)
         best: tuple[float, str] | None = None

@@ -73,17 +73,32 @@ class AnalyzeStep(Step):
 
     def run(self, items: Iterable[Any], rank: int = 0, world_size: int = 1) -> Iterator[Any]:
         """An analysis error never costs the article: the failure is yielded *and* the article goes on
-        unanalysed (the store re-analyses it later)."""
-        from storyline.nlp import analyze_article
+        unanalysed (the store re-analyses it later).  The batch is parsed with ``nlp.pipe``."""
+        from storyline.nlp import analyze_doc, parse_articles, to_input_spans
+        from storyline.nlp.model import DEFAULT_MODEL, parse
 
+        items = list(items)
+        articles = [item[1] if isinstance(item, tuple) else item for item in items
+                    if not isinstance(item, (Failure, Skipped))]
+        docs = iter(parse_articles(articles, self.spacy_model))
+        batch_ok = True
         for item in items:
             if isinstance(item, (Failure, Skipped)):
                 yield item
                 continue
             article = item[1] if isinstance(item, tuple) else item
             try:
-                article.analysis = analyze_article(article, spacy_model=self.spacy_model,
-                                                   gazetteers=self.gazetteers, actors=self.actors)
+                if batch_ok:
+                    try:
+                        doc = next(docs)
+                    except StorylineError:
+                        raise
+                    except Exception:  # a broken batch parse: parse this and the rest one by one
+                        batch_ok = False
+                if not batch_ok:
+                    doc = parse(article.text, self.spacy_model or DEFAULT_MODEL)
+                article.analysis = to_input_spans(
+                    analyze_doc(doc, article.published, gazetteers=self.gazetteers, actors=self.actors), article)
             except StorylineError:
                 raise
             except Exception as exc:  # noqa: BLE001 — recorded with its reason, article kept

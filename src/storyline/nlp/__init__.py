@@ -12,22 +12,35 @@ from storyline.records import Analysis, Article
 ANALYSIS_VERSION = "1"
 
 
-def analyze_text(text: str, published: str | None = None, *, spacy_model: str | None = None,
-                 gazetteers: tuple[str, ...] = (), actors: tuple[str, ...] = ()) -> Analysis:
-    """Analyse one clean text; spans are offsets into ``text``."""
+def analyze_doc(doc, published: str | None = None, *, gazetteers: tuple[str, ...] = (),
+                actors: tuple[str, ...] = ()) -> Analysis:
+    """Run the components on a parsed spaCy Doc; spans are offsets into ``doc.text``."""
     from storyline.nlp.entities import annotate_entities, load_gazetteer
     from storyline.nlp.events import extract_events, load_lexicon
-    from storyline.nlp.model import DEFAULT_MODEL, parse
     from storyline.nlp.quotes import extract_quotes
     from storyline.nlp.times import extract_times
 
-    doc = parse(text, spacy_model or DEFAULT_MODEL)
     mentions = [dataclasses.replace(a.mention, role=a.role, country=a.country)
                 for a in annotate_entities(doc, load_gazetteer(tuple(gazetteers)))]
     quotes = extract_quotes(doc, mentions)
     times = extract_times(doc, published)
     events = extract_events(doc, mentions, times, published, lexicon=load_lexicon(actor_files=tuple(actors)))
     return Analysis(entities=mentions, quotes=quotes, times=times, events=events)
+
+
+def analyze_text(text: str, published: str | None = None, *, spacy_model: str | None = None,
+                 gazetteers: tuple[str, ...] = (), actors: tuple[str, ...] = ()) -> Analysis:
+    """Analyse one clean text; spans are offsets into ``text``."""
+    from storyline.nlp.model import DEFAULT_MODEL, parse
+
+    return analyze_doc(parse(text, spacy_model or DEFAULT_MODEL), published, gazetteers=gazetteers, actors=actors)
+
+
+def parse_articles(articles: list[Article], spacy_model: str | None = None, batch_size: int = 16):
+    """spaCy Docs of the articles' clean texts, parsed as a batch (faster than one by one)."""
+    from storyline.nlp.model import DEFAULT_MODEL, parse_many
+
+    return parse_many([a.text for a in articles], spacy_model or DEFAULT_MODEL, batch_size=batch_size)
 
 
 def to_input_spans(analysis: Analysis, article: Article) -> Analysis:
@@ -54,4 +67,4 @@ def analyze_article(article: Article, *, spacy_model: str | None = None, gazette
     return to_input_spans(analysis, article)
 
 
-__all__ = ["ANALYSIS_VERSION", "analyze_text", "analyze_article", "to_input_spans"]
+__all__ = ["ANALYSIS_VERSION", "analyze_doc", "analyze_text", "analyze_article", "parse_articles", "to_input_spans"]

@@ -65,8 +65,8 @@ def brief(obj, story, topic, since, db, fmt, output):
 
     \b
     Examples:
-      storyline brief s0003 --format md
-      storyline brief --topic t01 --since 2025-08-01 --format html --output brief.html
+      storyline brief "story:a1-coastline-wire" --format md
+      storyline brief --topic "topic:a1-coastline-wire" --since 2025-03-01 --format html --output brief.html
     """
     from storyline.brief import render_brief
 

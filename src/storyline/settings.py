@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from storyline.errors import ConfigError
 
@@ -83,6 +83,37 @@ class WatchSettings(_Section):
     allow_private: bool = Field(False, description="fetch from private/loopback/link-local addresses (SSRF guard off)")
 
 
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(.+?)\s*$")
+
+
+def parse_rate(value: str) -> tuple[int, float]:
+    """``(count, seconds)`` of a rate limit such as ``120/min``, ``10/s``, ``1000/1h`` or ``5/30s``."""
+    match = _RATE.match(str(value))
+    if not match:
+        raise ValueError(f"cannot read rate limit {value!r}; use COUNT/PERIOD, e.g. 120/min, 10/s, 1000/1h")
+    count, period = int(match.group(1)), match.group(2)
+    if count <= 0:
+        raise ValueError(f"rate limit {value!r}: the count must be positive (turn limits off instead)")
+    try:  # "min" alone means one minute; parse_interval wants a number in front
+        return count, parse_interval(period if period[0].isdigit() else "1" + period)
+    except ValueError:
+        raise ValueError(f"rate limit {value!r}: unknown period {period!r}; use s, min, h, d or e.g. 30s") from None
+
+
+def _check_rate(value: str) -> str:
+    parse_rate(value)
+    return str(value).strip()
+
+
+class ServerSettings(_Section):
+    rate_limiting: bool = Field(True, description="limit requests per client IP and writes per API token")
+    rate_limit: Annotated[str, AfterValidator(_check_rate)] = Field(
+        "120/min", description="requests per client IP (all endpoints), token bucket: COUNT/PERIOD")
+    write_rate_limit: Annotated[str, AfterValidator(_check_rate)] = Field(
+        "30/min", description="write requests per API token (POST /api/v1/articles, /api/v1/ingest)")
+    max_body_mb: float = Field(10.0, gt=0, description="largest request body accepted, MiB")
+
+
 class Settings(_Section):
     store: StoreSettings = Field(default_factory=StoreSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
@@ -90,6 +121,7 @@ class Settings(_Section):
     duplicates: DuplicateSettings = Field(default_factory=DuplicateSettings)
     embed: EmbedSettings = Field(default_factory=EmbedSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
 
 
 def _deep_merge(base: dict, update: dict) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from storyline.records import Analysis
 
@@ -113,12 +114,19 @@ def article_detail(store, article_id: str) -> dict | None:
 
 
 # -- stories ---------------------------------------------------------------------------------------
-def story_summaries(store) -> list[dict]:
-    """Every story with its counts.  ``independent_sources`` leaves out copies and rewrites."""
+def story_summaries(store, story_ids: Iterable[str] | None = None) -> list[dict]:
+    """Every story (or just those in ``story_ids``) with its counts.  ``independent_sources`` leaves
+    out copies and rewrites."""
+    where, params = "", ()
+    if story_ids is not None:
+        params = tuple(story_ids)
+        if not params:
+            return []
+        where = f"WHERE s.story IN ({','.join('?' * len(params))}) "
     rows = store.rows(
         "SELECT s.story, s.topic, a.id, a.title, a.outlet, a.published, a.seq, d.original AS copy_of "
         "FROM story_articles s JOIN articles a ON a.id = s.article LEFT JOIN duplicates d ON d.copy = a.id "
-        "ORDER BY s.story, a.published, a.seq")
+        f"{where}ORDER BY s.story, a.published, a.seq", params)
     stories: dict[str, dict] = {}
     for r in rows:
         st = stories.setdefault(r["story"], {"story": r["story"], "topic": r["topic"], "title": None, "articles": [],
@@ -143,10 +151,24 @@ def story_summaries(store) -> list[dict]:
     return out
 
 
+def _story_keys(store) -> list[dict]:
+    """Per story, only what listing filters and sorts on (topic, first/last day, independent sources,
+    article count), aggregated in SQL: the same values ``story_summaries`` computes, without building
+    every story's article list on each request."""
+    source = "COALESCE(NULLIF(a.outlet, ''), a.id)"
+    day = "CASE WHEN a.published <> '' THEN substr(a.published, 1, 10) END"
+    return store.rows(
+        f"SELECT s.story, MIN(s.topic) AS topic, MIN({day}) AS first_seen, MAX({day}) AS last_seen, "
+        f"COUNT(*) AS n, COUNT(DISTINCT CASE WHEN d.original IS NULL OR d.original = '' THEN {source} END) "
+        "AS independent_sources FROM story_articles s JOIN articles a ON a.id = s.article "
+        "LEFT JOIN duplicates d ON d.copy = a.id GROUP BY s.story")
+
+
 def list_stories(store, *, topic: str | None = None, since: str | None = None, until: str | None = None,
                  entity: str | None = None, outlet: str | None = None, limit: int = 50, cursor: str | None = None,
                  order: str = "newest") -> tuple[list[dict], str | None]:
-    stories = story_summaries(store)
+    # filter and sort on light per-story keys; build full summaries for the returned page only
+    stories = _story_keys(store)
     if topic:
         stories = [s for s in stories if s["topic"] == topic]
     if since:
@@ -157,12 +179,13 @@ def list_stories(store, *, topic: str | None = None, since: str | None = None, u
         keep = _stories_matching(store, entity, outlet)
         stories = [s for s in stories if s["story"] in keep]
     if order == "coverage":
-        stories.sort(key=lambda s: (-s["independent_sources"], -len(s["articles"]), s["story"]))
+        stories.sort(key=lambda s: (-s["independent_sources"], -s["n"], s["story"]))
     else:
         stories.sort(key=lambda s: (s["last_seen"] or "", s["story"]), reverse=True)
     start = int(cursor or 0)
-    page = stories[start:start + limit]
-    return page, (str(start + limit) if start + limit < len(stories) else None)
+    ids = [s["story"] for s in stories[start:start + limit]]
+    full = {s["story"]: s for s in story_summaries(store, ids)}
+    return [full[i] for i in ids], (str(start + limit) if start + limit < len(stories) else None)
 
 
 def _stories_matching(store, entity: str | None, outlet: str | None) -> set[str]:
@@ -179,7 +202,8 @@ def _stories_matching(store, entity: str | None, outlet: str | None) -> set[str]
 
 
 def story_detail(store, story_id: str) -> dict | None:
-    summary = next((s for s in story_summaries(store) if s["story"] == story_id), None)
+    # one story's rows only: summarising every story per request grows with the corpus
+    summary = next(iter(story_summaries(store, [story_id])), None)
     if summary is None:
         return None
     ids = summary["articles"]
@@ -188,9 +212,22 @@ def story_detail(store, story_id: str) -> dict | None:
                           tuple(ids))
     quotes = store.rows(f"SELECT article, start, end, text, direct, speaker, cue FROM quotes WHERE article IN ({marks}) "
                         "ORDER BY article, start", tuple(ids))
-    dups = [d for d in store.duplicates() if d["copy"] in ids]
+    dups = _duplicates_of(store, ids)
     events = [e for e in store.events() if set(e.get("articles", [])) & set(ids)]
     return {**summary, "article_rows": articles, "quotes": quotes, "duplicates": dups, "events": events}
+
+
+def _duplicates_of(store, ids: list[str]) -> list[dict]:
+    """The duplicate links whose copy is in ``ids``, as ``store.duplicates()`` gives them (article
+    order), read with one bound query instead of loading every link in the corpus."""
+    import json
+
+    marks = ",".join("?" * len(ids))
+    rows = store.rows("SELECT d.copy, d.original, d.kind, d.score, d.evidence FROM duplicates d "
+                      f"JOIN articles a ON a.id = d.copy WHERE d.copy IN ({marks}) ORDER BY a.seq", tuple(ids))
+    for row in rows:
+        row["evidence"] = json.loads(row["evidence"])
+    return rows
 
 
 # -- entities, quotes, events ------------------------------------------------------------------------
@@ -218,7 +255,7 @@ def entity_detail(store, entity_id: str) -> dict | None:
 
 
 def quotes_by_speaker(store, name: str) -> list[dict]:
-    return quote_rows(store, "WHERE q.speaker = ? COLLATE NOCASE", (name,))
+    return quote_rows(store, "WHERE lower(q.speaker) = lower(?)", (name,))  # portable NOCASE
 
 
 def quote_rows(store, where: str = "", params: tuple = ()) -> list[dict]:
@@ -226,7 +263,7 @@ def quote_rows(store, where: str = "", params: tuple = ()) -> list[dict]:
     rows = store.rows(
         "SELECT q.article, q.start, q.end, q.text, q.direct, q.speaker, q.cue, a.title, a.outlet, a.published "
         f"FROM quotes q JOIN articles a ON a.id = q.article {where} "
-        "ORDER BY a.published, a.seq, q.start", params)
+        "ORDER BY a.published, a.seq, q.start, q.end", params)
     for row in rows:
         row["direct"] = bool(row["direct"])
     return rows
@@ -253,20 +290,14 @@ def list_events(store, *, root: str | None = None, country: str | None = None, s
 # -- search ----------------------------------------------------------------------------------------
 def fts_query(q: str) -> str:
     """User text → a safe FTS5 query: every word quoted (no operators from user input), all required."""
-    import re
+    from storyline.store.sqlite import fts5_query
 
-    words = re.findall(r"\w+", q)
-    return " ".join('"' + w.replace('"', "") + '"' for w in words)
+    return fts5_query(q)
 
 
 def search(store, q: str, limit: int = 20) -> list[dict]:
-    query = fts_query(q)
-    if not query:
-        return []
-    return store.rows(
-        "SELECT a.id, a.title, a.outlet, a.published, snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet "
-        "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ? "
-        "ORDER BY rank LIMIT ?", (query, limit))
+    """Full-text search with the store's own engine (FTS5 on SQLite, tsvector on PostgreSQL)."""
+    return store.search(q, limit)
 
 
 # -- duplicates, timelines, export ----------------------------------------------------------------------
@@ -311,9 +342,9 @@ def timeline_rows(store, story: str | None = None, topic: str | None = None) -> 
 
 
 def articles_meta(store) -> dict[str, dict]:
-    return {r["id"]: {"url": r["url"] or r["source_uri"], "outlet": r["outlet"], "published": r["published"]}
-            for r in store.rows("SELECT id, source_uri, outlet, published, json_extract(meta, '$.url') AS url "
-                                "FROM articles")}
+    urls = store.article_urls()  # the store reads the metadata JSON: json_extract is SQLite-only
+    return {r["id"]: {"url": urls.get(r["id"]) or r["source_uri"], "outlet": r["outlet"], "published": r["published"]}
+            for r in store.rows("SELECT id, source_uri, outlet, published FROM articles")}
 
 
 def export_events_to(store, fmt: str, out) -> int:

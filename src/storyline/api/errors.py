@@ -13,7 +13,7 @@ from storyline.errors import StorylineError
 log = logging.getLogger("storyline.api")
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         409: "conflict", 413: "payload_too_large", 422: "validation_error", 500: "internal_error",
+         409: "conflict", 413: "payload_too_large", 422: "validation_error", 429: "rate_limited", 500: "internal_error",
          501: "not_implemented", 503: "unavailable"}
 
 

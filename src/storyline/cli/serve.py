@@ -19,20 +19,44 @@ def is_loopback(host: str) -> bool:
         return False  # a host name other than localhost may resolve to anything: treat as public
 
 
+def _server_overrides(settings, max_body_mb, rate_limit, write_rate_limit, no_rate_limit):
+    """Apply the serve flags to the ``[server]`` settings (validated: a bad rate is a usage error)."""
+    from pydantic import ValidationError
+
+    update = {"max_body_mb": max_body_mb, "rate_limit": rate_limit, "write_rate_limit": write_rate_limit,
+              "rate_limiting": False if no_rate_limit else None}
+    try:
+        server = settings.server.model_validate({**settings.server.model_dump(),
+                                                 **{k: v for k, v in update.items() if v is not None}})
+    except ValidationError as exc:
+        raise click.UsageError("; ".join(f"--{'-'.join(map(str, e['loc'])).replace('_', '-')}: {e['msg']}"
+                                         for e in exc.errors())) from exc
+    return settings.model_copy(update={"server": server})
+
+
 @cli.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind. Anything but loopback "
               "needs at least one API token (storyline token create).")
 @click.option("--port", type=int, default=8000, show_default=True)
-@click.option("--max-body-mb", type=float, default=10.0, show_default=True, help="Largest request body accepted.")
+@click.option("--max-body-mb", type=float, default=None, help="Largest request body accepted, MiB  [default: 10, "
+              "or server.max_body_mb]")
+@click.option("--rate-limit", metavar="N/PERIOD", default=None, help="Requests per client IP, all endpoints (token "
+              "bucket; bursts up to N)  [default: 120/min, or server.rate_limit]")
+@click.option("--write-rate-limit", metavar="N/PERIOD", default=None, help="Write requests per API token  "
+              "[default: 30/min, or server.write_rate_limit]")
+@click.option("--no-rate-limit", is_flag=True, help="Turn rate limiting off (loopback clients are limited too "
+              "unless this is given).")
 @click.option("--allow-private-fetch", is_flag=True,
               help="Let /api/v1/ingest fetch from private, loopback and link-local addresses (off: SSRF guard).")
 @click.option("--no-web", is_flag=True, help="Serve the REST API only (no HTML pages).")
 @click.pass_obj
-def serve(obj, db, host, port, max_body_mb, allow_private_fetch, no_web):
+def serve(obj, db, host, port, max_body_mb, rate_limit, write_rate_limit, no_rate_limit, allow_private_fetch,
+          no_web):
     """Serve the REST API (/api/v1, docs at /docs) and the web UI (/) over the database.
 
     Reads are open; writes (POST /api/v1/articles, /api/v1/ingest) need a bearer token.
+    Requests are rate-limited per client IP and writes per token (429 + Retry-After).
 
     \b
     Example:
@@ -50,6 +74,7 @@ def serve(obj, db, host, port, max_body_mb, allow_private_fetch, no_web):
     from storyline.api.auth import active_token_count
 
     store, settings = open_db(obj, db)
+    settings = _server_overrides(settings, max_body_mb, rate_limit, write_rate_limit, no_rate_limit)
     with store:
         tokens = active_token_count(store)
     if not is_loopback(host) and tokens == 0:
@@ -58,9 +83,14 @@ def serve(obj, db, host, port, max_body_mb, allow_private_fetch, no_web):
                    f"  storyline token create --db {settings.store.db}\n"
                    "or serve on 127.0.0.1 only.", err=True)
         sys.exit(EXIT_USAGE)
-    app = create_app(settings.store.db, settings, max_body_bytes=int(max_body_mb * 1024 * 1024),
-                     allow_private_fetch=allow_private_fetch, web=not no_web)
-    click.echo(f"storyline: serving {settings.store.db} on http://{host}:{port}/ (API docs: /docs)", err=True)
+    from storyline.api.ratelimit import RateLimits
+
+    app = create_app(settings.store.db, settings, allow_private_fetch=allow_private_fetch, web=not no_web,
+                     rate_limits=RateLimits.from_settings(settings.server))
+    server = settings.server
+    limits = (f"rate limits {server.rate_limit} per client IP, {server.write_rate_limit} writes per token"
+              if server.rate_limiting else "rate limiting off")
+    click.echo(f"storyline: serving {settings.store.db} on http://{host}:{port}/ (API docs: /docs; {limits})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
 
 

@@ -284,15 +284,11 @@ def score_pairs(pairs: Sequence[tuple[str, str]], scorer: PairScorer | None = No
 
 def read_pairs_jsonl(lines: Iterable[str], name: str = "PAIRS.jsonl") -> list[dict]:
     """``{"id","a","b"}`` records from JSON lines; a bad line raises InputError naming the line."""
+    from storyline.sources.base import json_object_lines
+
     out = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{name}#{n}", f"not JSON ({exc.msg}); expected {{\"id\",\"a\",\"b\"}}") from exc
-        if not isinstance(rec, dict) or not isinstance(rec.get("a"), str) or not isinstance(rec.get("b"), str):
+    for n, rec in json_object_lines(lines, name, line_prefix=""):
+        if not isinstance(rec.get("a"), str) or not isinstance(rec.get("b"), str):
             raise InputError(f"{name}#{n}", "needs string fields \"a\" and \"b\" (and an \"id\")")
         out.append({"id": rec.get("id", n), "a": rec["a"], "b": rec["b"]})
     return out

@@ -52,6 +52,24 @@ def gunzip_limited(data: bytes, name: str, max_bytes: int) -> bytes:
     return out
 
 
+def json_object_lines(lines, name: str, line_prefix: str = "line"):
+    """``(line number, object)`` for each non-blank JSON line; InputError naming ``name#<prefix>N`` for a
+    line that is not JSON or not an object."""
+    import json
+
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{name}#{line_prefix}{n}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(where, f"not valid JSON: {exc.msg}") from exc
+        if not isinstance(obj, dict):
+            raise InputError(where, "expected a JSON object")
+        yield n, obj
+
+
 def normalise_date(value: object) -> str | None:
     """ISO date (YYYY-MM-DD) or datetime string from metadata values in common formats; None if unreadable."""
     if value is None or value == "":

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 from storyline.errors import InputError
-from storyline.sources.base import normalise_date
+from storyline.sources.base import json_object_lines, normalise_date
 
 SIDECAR_KEYS = {"published", "outlet", "url", "title"}
 
@@ -20,16 +19,7 @@ def load_sidecar(path: str | Path) -> dict[str, dict]:
     if path.suffix.lower() == ".csv":
         rows = list(csv.DictReader(text.splitlines()))
     else:
-        for n, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}#line{n}", f"not valid JSON: {exc.msg}") from exc
-            if not isinstance(row, dict):
-                raise InputError(f"{path}#line{n}", "expected a JSON object")
-            rows.append(row)
+        rows = [row for _, row in json_object_lines(text.splitlines(), str(path))]
     out: dict[str, dict] = {}
     for n, row in enumerate(rows, start=1):
         if not row.get("id"):

@@ -171,14 +171,17 @@ class DuplicateFinder:
 
     def _compute(self, text: str) -> tuple[bytes, np.ndarray | None, np.ndarray]:
         """(exact hash, MinHash values or None when too short, shingle hash set)."""
-        exact = bytes.fromhex(content_hash(text))
         shingles = shingle_hashes(text, self.shingle_size)
+        return bytes.fromhex(content_hash(text)), self._hashvalues_of(shingles), shingles
+
+    def _hashvalues_of(self, shingles: np.ndarray) -> np.ndarray | None:
+        """MinHash values of a shingle set, or None when the text is too short for near matching."""
         if len(shingles) + self.shingle_size - 1 < self.min_words:
-            return exact, None, shingles
+            return None
         m = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=int, permutations=self._permutations,
                     scheme=_SCHEME)
         m.update_batch(shingles.tolist())
-        return exact, m.hashvalues.astype(np.uint32), shingles
+        return m.hashvalues.astype(np.uint32)
 
     def signature(self, doc: DupDoc) -> bytes:
         """Bytes to persist for ``doc``: exact-text hash and MinHash values (empty MinHash if too short)."""
@@ -259,9 +262,11 @@ class DuplicateFinder:
         if doc.id in self._meta:
             return []
         meta = DocMeta(doc.id, doc.published, doc.seq, doc.outlet)
-        exact, hv, shingles = self._compute(doc.text)
-        if signature is not None:
+        if signature is not None:  # the MinHash is in the signature: only the shingles are needed
             exact, hv = self._unpack(doc.id, signature)
+            shingles = shingle_hashes(doc.text, self.shingle_size)
+        else:
+            exact, hv, shingles = self._compute(doc.text)
         links: list[DuplicateLink] = []
         if exact != _EMPTY_HASH:
             for other in self._by_hash.get(exact, []):

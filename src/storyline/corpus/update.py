@@ -89,8 +89,9 @@ def update_duplicates(store, settings: Settings, new_ids: Iterable[str]) -> list
         docs = [_dupdoc(a, _quotes_of(store, a.id) if rewrites is not None else []) for a in chunk]
         features = rewrites.features_many(docs) if rewrites is not None else [None] * len(docs)
         for doc, feats in zip(docs, features):
-            links += finder.add(doc, **({"features": feats} if rewrites is not None else {}))
-            store.put_vector(doc.id, MINHASH, model, finder.signature(doc))
+            signature = finder.signature(doc)  # computed once: stored, and reused by add()
+            links += finder.add(doc, signature, **({"features": feats} if rewrites is not None else {}))
+            store.put_vector(doc.id, MINHASH, model, signature)
             if feats is not None:
                 store.put_vector(doc.id, SENTENCES, "minilm", feats.to_bytes())
     chosen = best_links(links)

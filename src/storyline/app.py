@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from storyline.ingest import IngestReport, ingest
-from storyline.records import Failure, RawDoc, Skipped
+from storyline.records import Failure, Skipped
 from storyline.settings import Settings
 from storyline.sources import read_paths
 from storyline.sources.meta import load_sidecar
@@ -81,11 +81,12 @@ def analyze_paths(paths: Iterable[str | Path], settings: Settings, *, meta: str 
         if isinstance(item, Failure):
             yield {"input": item.input, "error": item.reason, "stage": item.stage}
             continue
-        doc, article = item
-        yield analysis_row(article, doc)
+        _doc, article = item
+        yield analysis_row(article)
 
 
-def analysis_row(article, doc: RawDoc | None = None) -> dict:
+def analysis_row(article) -> dict:
+    """The ``analyze`` output row of an article with its analysis (spans into its input text)."""
     from storyline.views import analysis_dict
 
     return {"id": article.id, "title": article.title, "published": article.published, "outlet": article.outlet,

@@ -58,9 +58,4 @@ def _pick_date(meta_date, result, found_date, found_source) -> tuple[str | None,
     return None, None
 
 
-def input_text(doc: RawDoc, article: Article) -> str:
-    """The text every span of ``article`` points into (raw text, or extracted text for HTML)."""
-    return article.text if doc.kind == "html" else (doc.text or "")
-
-
-__all__ = ["clean_document", "input_text"]
+__all__ = ["clean_document"]

@@ -109,3 +109,22 @@ def test_cli_rejects_bad_scale_and_stage(tmp_path):
     assert result.exit_code == 2 and "comma-separated" in result.output
     result = CliRunner().invoke(cli, ["bench", "--n", "5", "--stages", "ingest,warp", "--output", "-"])
     assert result.exit_code == 2 and "unknown stage" in result.output
+
+
+def test_pipeline_stage_runs_the_whole_job_into_its_own_database(tmp_path):
+    cfg = BenchConfig(n=12, workdir=tmp_path / "w", stages=("pipeline",), workers=1, keep=True)
+    report = run_benchmark(cfg, log=lambda _msg: None)
+    (run,) = report["main"]["results"]
+    assert run.stage == "pipeline" and run.label == "pipeline (local, 1 worker)"
+    assert run.items >= 10 and run.extra["failed"] == 0
+    assert run.extra["ingest_analyze_s"] > 0 and run.extra["corpus_s"] > 0
+    from storyline.store import open_store
+
+    with open_store(run.extra["db"], readonly=True) as store:  # analysis and corpus stages both ran
+        assert store.count("mentions") > 0 and len(store.story_assignments()) == run.items
+    q = report["main"]["quality"]["pipeline"]
+    assert set(q["duplicates"]["recall"]) == {"exact_copy", "near_copy", "rewrite"}
+    assert q["stories"]["items"] == run.items
+    md = render_markdown(report, command_line(cfg))
+    assert "| pipeline (local, 1 worker) |" in md and "full pipeline, articles/s (≥ 15)" in md
+    assert "Full pipeline database" in md

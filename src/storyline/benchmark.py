@@ -38,7 +38,7 @@ from typing import Any
 
 from storyline.errors import ConfigError
 
-STAGES = ("ingest", "duplicates", "rewrites", "stories", "analyze", "api")
+STAGES = ("ingest", "duplicates", "rewrites", "stories", "analyze", "api", "pipeline")
 DEFAULT_STAGES = ("ingest", "duplicates", "rewrites", "stories", "analyze")
 SCALE_STAGES = ("ingest", "duplicates", "stories")  # the stages whose memory could grow with the corpus
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
@@ -222,6 +222,28 @@ def _stage_analyze(p: dict) -> tuple[int, dict]:
     return len(done), extra
 
 
+def _stage_pipeline(p: dict) -> tuple[int, dict]:
+    """The whole job a user runs (``storyline ingest`` with default settings): read, clean and analyse
+    every article, then the corpus stages (duplicates with rewrites, stories, entities, events), into a
+    fresh database of its own.  Ingest+analysis and the corpus stages are timed separately too."""
+    from storyline.corpus.update import update_corpus
+    from storyline.ingest import ingest
+    from storyline.store import open_store
+
+    corpus, db = Path(p["corpus"]), Path(p["db"]).with_name(f"pipeline-{p['executor']}-{p['workers']}.db")
+    for old in db.parent.glob(db.name + "*"):  # a re-run measures the same work from scratch
+        old.unlink()
+    settings = _settings(str(db), executor=p["executor"], workers=p["workers"], analyze=True)
+    with open_store(str(db)) as store:
+        t0 = time.perf_counter()
+        report = ingest([corpus / "articles", corpus / "shards"], store, settings, meta=corpus / "meta.jsonl")
+        t1 = time.perf_counter()
+        update_corpus(store, settings, report.new_ids)
+        t2 = time.perf_counter()
+    return report.new, {"ingest_analyze_s": t1 - t0, "corpus_s": t2 - t1, "failed": report.failed, "db": str(db),
+                        "db_bytes_per_article": db.stat().st_size / max(1, report.new)}
+
+
 def _stage_api(p: dict) -> tuple[int, dict]:
     from fastapi.testclient import TestClient
 
@@ -248,7 +270,8 @@ def _stage_api(p: dict) -> tuple[int, dict]:
 
 
 _STAGE_FUNCS = {"ingest": _stage_ingest, "duplicates": _stage_duplicates, "rewrites": _stage_rewrites,
-                "stories": _stage_stories, "analyze": _stage_analyze, "api": _stage_api}
+                "stories": _stage_stories, "analyze": _stage_analyze, "api": _stage_api,
+                "pipeline": _stage_pipeline}
 _STAGE_IMPORTS = {  # imported before the baseline RSS is read, so the baseline includes the libraries
     "ingest": ["storyline.ingest", "storyline.clean", "storyline.store"],
     "duplicates": ["storyline.corpus.duplicates", "storyline.corpus.update", "storyline.store"],
@@ -256,6 +279,8 @@ _STAGE_IMPORTS = {  # imported before the baseline RSS is read, so the baseline 
     "stories": ["storyline.corpus.stories", "storyline.corpus.update", "storyline.store"],
     "analyze": ["storyline.pipeline", "storyline.executors", "storyline.store"],
     "api": ["storyline.api.app", "fastapi.testclient"],
+    "pipeline": ["storyline.ingest", "storyline.pipeline", "storyline.executors", "storyline.corpus.update",
+                 "storyline.store"],
 }
 
 
@@ -280,7 +305,7 @@ def _child(stage: str, params: dict, conn) -> None:
 
         conn.send({"ok": False, "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()})
     finally:
-        if stage == "analyze" and params.get("executor") == "ray":
+        if stage in ("analyze", "pipeline") and params.get("executor") == "ray":
             try:
                 import ray
 
@@ -414,8 +439,10 @@ def machine_info() -> dict[str, Any]:
             "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 
 
-def _analyze_variants(cfg: BenchConfig) -> list[tuple[str, int]]:
-    variants = [("local", w) for w in sorted({1, cfg.workers})]
+def _variants(cfg: BenchConfig, stage: str) -> list[tuple[str, int]]:
+    """(executor, workers) runs of a per-document stage: analyze also runs on 1 local worker (scaling);
+    the full pipeline, which is long, only with the configured workers."""
+    variants = [("local", w) for w in sorted({1, cfg.workers})] if stage == "analyze" else [("local", cfg.workers)]
     if cfg.executor == "ray":
         variants += [("ray", 1), ("ray", 2)]
     return variants
@@ -434,10 +461,10 @@ def run_size(cfg: BenchConfig, n: int, root: Path, stages: Iterable[str], log=pr
             "stories_sample": cfg.stories_sample}
     results: list[StageResult] = []
     for stage in [s for s in STAGES if s in stages]:
-        if stage == "analyze":
-            for i, (kind, workers) in enumerate(_analyze_variants(cfg)):
+        if stage in ("analyze", "pipeline"):
+            for i, (kind, workers) in enumerate(_variants(cfg, stage)):
                 params = dict(base, executor=kind, workers=workers, store_results=i == 0)
-                results.append(run_stage(stage, params, f"analyze ({kind}, {workers} worker{'s' * (workers > 1)})"))
+                results.append(run_stage(stage, params, f"{stage} ({kind}, {workers} worker{'s' * (workers > 1)})"))
                 log(_line(results[-1]))
             continue
         results.append(run_stage(stage, base))
@@ -449,27 +476,37 @@ def run_size(cfg: BenchConfig, n: int, root: Path, stages: Iterable[str], log=pr
 def _quality(corpus: Path, db: Path, results: list[StageResult]) -> dict[str, Any]:
     from storyline.store import open_store
 
-    if not db.exists():
-        return {}
     truth = read_truth(corpus / "truth.jsonl")
     out: dict[str, Any] = {}
-    with open_store(str(db), readonly=True) as store:
-        stored = store.article_ids()
-        ran = {r.stage: r for r in results}
-        if "duplicates" in ran:
+    ran = {r.stage: r for r in results}
+    if db.exists():
+        with open_store(str(db), readonly=True) as store:
+            stored = store.article_ids()
+            if "duplicates" in ran:
+                links = [(d["copy"], d["original"], d["kind"]) for d in store.duplicates()]
+                out["duplicates"] = duplicate_quality(links, truth, stored, ("exact_copy", "near_copy"))
+            if "rewrites" in ran:
+                sample = set(stored[: ran["rewrites"].items])
+                sub = {i: r for i, r in truth.items() if i in sample}
+                out["rewrites"] = duplicate_quality(ran["rewrites"].extra.pop("links"), sub, sample, ("rewrite",))
+            if "stories" in ran:
+                out.update(_story_quality(store, truth))
+    pipeline_dbs = [Path(r.extra["db"]) for r in results if r.stage == "pipeline"]
+    if pipeline_dbs and pipeline_dbs[0].exists():  # everything the whole job stored, first variant
+        with open_store(str(pipeline_dbs[0]), readonly=True) as store:
             links = [(d["copy"], d["original"], d["kind"]) for d in store.duplicates()]
-            out["duplicates"] = duplicate_quality(links, truth, stored, ("exact_copy", "near_copy"))
-        if "rewrites" in ran:
-            sample = set(store.article_ids()[: ran["rewrites"].items])
-            sub = {i: r for i, r in truth.items() if i in sample}
-            out["rewrites"] = duplicate_quality(ran["rewrites"].extra.pop("links"), sub, sample, ("rewrite",))
-        if "stories" in ran:
-            pred = {_base_id(a): s for a, (s, _t) in store.story_assignments().items()}
-            gold = {i: r["story"] for i, r in truth.items()}
-            out["stories"] = bcubed(pred, gold)
-            out["topics"] = bcubed({_base_id(a): t for a, (_s, t) in store.story_assignments().items()},
-                                   {i: r["topic"] for i, r in truth.items()})
+            out["pipeline"] = {"duplicates": duplicate_quality(links, truth, store.article_ids(),
+                                                               ("exact_copy", "near_copy", "rewrite")),
+                               **_story_quality(store, truth)}
     return out
+
+
+def _story_quality(store, truth: Mapping[str, dict]) -> dict[str, Any]:
+    assigned = store.story_assignments()
+    return {"stories": bcubed({_base_id(a): s for a, (s, _t) in assigned.items()},
+                              {i: r["story"] for i, r in truth.items()}),
+            "topics": bcubed({_base_id(a): t for a, (_s, t) in assigned.items()},
+                             {i: r["topic"] for i, r in truth.items()})}
 
 
 def _line(r: StageResult) -> str:
@@ -521,6 +558,10 @@ def _stage_table(results: list[StageResult], n: int) -> list[str]:
             notes.append(f"{r.extra['already_stored']} identical inputs skipped, {r.extra['failed']} failed")
         if r.stage == "analyze" and "analysis_bytes_per_article" in r.extra:
             notes.append(f"analysis adds {r.extra['analysis_bytes_per_article'] / 1024:.1f} KB/article to the DB")
+        if r.stage == "pipeline":
+            notes.append(f"ingest+clean+analyze {r.extra['ingest_analyze_s']:.0f} s, corpus stages "
+                         f"{r.extra['corpus_s']:.0f} s; DB {r.extra['db_bytes_per_article'] / 1024:.1f} KB/article; "
+                         f"{r.extra['failed']} failed")
         if r.stage == "api":
             notes.append("p50/p95 ms: API {api_50_ms:.1f}/{api_95_ms:.1f}, web page {web_50_ms:.1f}/{web_95_ms:.1f}"
                          .format(**r.extra))
@@ -533,6 +574,7 @@ def _stage_table(results: list[StageResult], n: int) -> list[str]:
 def _targets(run: dict[str, Any], workers: int) -> list[str]:
     by = {r.stage: r for r in run["results"] if r.stage != "analyze"}
     analyze = [r for r in run["results"] if r.stage == "analyze" and f"local, {workers} " in r.label]
+    pipeline = {r.label: r for r in run["results"] if r.stage == "pipeline"}
     rows = ["| target | measured | met |", "|---|---|---|"]
 
     def add(name: str, value: float | None, goal: float, higher: bool = True, unit: str = "") -> None:
@@ -553,16 +595,25 @@ def _targets(run: dict[str, Any], workers: int) -> list[str]:
     add("duplicates + stories, docs/s", combined("duplicates", "stories"), 200)
     add("RAM per article, duplicates stage", by["duplicates"].per_item_kb if "duplicates" in by else None, 2,
         higher=False, unit=" KB")
+    full = [r for label, r in pipeline.items() if f"local, {workers} " in label]
+    add("full pipeline, articles/s", full[0].rate if full else None, 15)
+    ray1, ray2 = pipeline.get("pipeline (ray, 1 worker)"), pipeline.get("pipeline (ray, 2 workers)")
+    add("full pipeline, Ray 2 workers / Ray 1 worker", ray2.rate / ray1.rate if ray1 and ray2 and ray1.rate else None,
+        1.7)
     return rows
 
 
-def _quality_rows(q: dict[str, Any]) -> list[str]:
+def _quality_rows(q: dict[str, Any], pipeline: bool = False) -> list[str]:
     rows: list[str] = []
+    titles = {"duplicates": "Exact and near copies (every article)", "rewrites": "Rewrites (sample)"}
+    if pipeline:
+        rows += ["", "**Full pipeline database** (first pipeline run; exact, near and rewrite links together):"]
+        titles["duplicates"] = "Copies found by the full pipeline"
     for key in ("duplicates", "rewrites"):
         if key not in q:
             continue
         d = q[key]
-        rows += ["", f"{'Exact and near copies (every article)' if key == 'duplicates' else 'Rewrites (sample)'}:", "",
+        rows += ["", f"{titles[key]}:", "",
                  "| planted kind | planted | stored | merged at ingest (identical bytes) | found | recall |",
                  "|---|---:|---:|---:|---:|---:|"]
         for kind, r in d["recall"].items():
@@ -576,6 +627,8 @@ def _quality_rows(q: dict[str, Any]) -> list[str]:
             s = q[key]
             rows.append(f"\n{'Story' if key == 'stories' else 'Topic'} B-cubed against the planted {key}: P {_fmt(s['precision'])}, "
                         f"R {_fmt(s['recall'])}, **F1 {_fmt(s['f1'])}** ({s['items']} articles).")
+    if "pipeline" in q:
+        rows += _quality_rows(q["pipeline"], pipeline=True)
     return rows
 
 

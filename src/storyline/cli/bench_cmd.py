@@ -36,9 +36,11 @@ def _int_list(ctx, param, value: str | None) -> list[int]:
               help="Folder for the corpus and database (default: a temporary folder).")
 @click.option("--keep", is_flag=True, help="Keep the work folder afterwards.")
 @click.option("--stages", default=",".join(("ingest", "duplicates", "rewrites", "stories", "analyze")),
-              show_default=True, help="Comma-separated: ingest,duplicates,rewrites,stories,analyze,api.")
+              show_default=True, help="Comma-separated: ingest,duplicates,rewrites,stories,analyze,api,pipeline (pipeline: the "
+                   "whole ingest with analysis and corpus stages into its own database; long, not in the default).")
 @click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="Executor for ingest and analyze; with ray, analyze also runs on Ray with 1 and 2 workers.")
+              help="Executor for ingest, analyze and pipeline; with ray, analyze and pipeline also run on Ray "
+                   "with 1 and 2 workers.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Worker processes.")
 @click.option("--scale", callback=_int_list, default=None, metavar="N1,N2",
               help="Also run ingest, duplicates and stories at these sizes (memory against corpus size).")

@@ -82,9 +82,10 @@ def build_corpus(work: Path, n: int, seed: int, demo: bool) -> tuple[list[Path],
 
 
 # -- one ingest process --------------------------------------------------------------------------------
-def ingest_cmd(paths: list[Path], meta: Path, db: Path, analyze: bool, workers: int | None = None) -> list[str]:
+def ingest_cmd(paths: list[Path], meta: Path, db: Path, analyze: bool, workers: int | None = None,
+               executor: str = "local") -> list[str]:
     cmd = [sys.executable, "-m", "storyline", "ingest", *map(str, paths), "--db", str(db), "--meta", str(meta),
-           "--format", "json"]
+           "--format", "json", "--executor", executor]
     cmd += [] if workers is None else ["--workers", str(workers)]
     return cmd + ([] if analyze else ["--no-analyze"])
 
@@ -184,8 +185,8 @@ def stored_count(db: Path) -> int:
 
 
 def crash_runs(*, kills: int = 20, n: int = 300, seed: int = 0, analyze_runs: int = 1, kills_per_run: int = 5,
-               demo: bool = True, rewrites: bool = True, workers: int | None = None, work: Path,
-               log=print) -> dict:
+               demo: bool = True, rewrites: bool = True, workers: int | None = None, executor: str = "local",
+               work: Path, log=print) -> dict:
     rng = random.Random(seed)
     # rewrite detection (sentence embeddings) is the slowest corpus stage; the test-suite run leaves it out
     env = {} if rewrites else {"STORYLINE_DUPLICATES__REWRITES": "false"}
@@ -193,6 +194,7 @@ def crash_runs(*, kills: int = 20, n: int = 300, seed: int = 0, analyze_runs: in
     paths, meta = build_corpus(work, n, seed, demo)
     started = time.monotonic()
     ref_db = work / "reference.db"
+    # the reference is always the local executor: a Ray run must store exactly what a local run stores
     ref = run_once(ingest_cmd(paths, meta, ref_db, analyze=False, workers=workers), env_extra=env)
     reference = snapshot(ref_db)
     n_articles = len(reference["articles"])
@@ -204,9 +206,9 @@ def crash_runs(*, kills: int = 20, n: int = 300, seed: int = 0, analyze_runs: in
     for r in range(n_runs):
         run = Run(analyze=r in analyse_at)
         db = work / f"run{r}.db"
-        cmd = ingest_cmd(paths, meta, db, run.analyze, workers)
+        cmd = ingest_cmd(paths, meta, db, run.analyze, workers, executor)
         budget = min(kills_per_run, kills - total_kills) if r < n_runs - 1 else kills - total_kills
-        full = ref.seconds * (4 if run.analyze else 1)
+        full = ref.seconds * (4 if run.analyze else 1) + (8 if executor == "ray" else 0)  # Ray start-up
         while run.kills < budget:
             remaining = n_articles - stored_count(db)
             attempt = run_once(cmd, env_extra=env, **plan_attempt(rng, len(run.attempts), full, remaining))
@@ -227,7 +229,7 @@ def crash_runs(*, kills: int = 20, n: int = 300, seed: int = 0, analyze_runs: in
         log(f"run {r}: {run.kills} kills, {outcome}")
         runs.append(run)
     return {
-        "kills": total_kills, "runs": len(runs), "recovered_runs": sum(r.recovered for r in runs),
+        "executor": executor, "kills": total_kills, "runs": len(runs), "recovered_runs": sum(r.recovered for r in runs),
         "analysis_runs": sum(r.analyze for r in runs), "articles": n_articles,
         "failures_expected": len(reference["failures"]), "seconds": round(time.monotonic() - started, 1),
         "kill_kinds": _kinds(runs), "kills_mid_ingest": sum(r.mid_ingest for r in runs),
@@ -256,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-demo", action="store_true", help="leave out the bundled demo corpus")
     p.add_argument("--no-rewrites", action="store_true", help="skip rewrite detection (much faster corpus stage)")
     p.add_argument("--workers", type=int, default=None, help="ingest --workers (default: storyline's)")
+    p.add_argument("--executor", choices=("local", "ray"), default="local",
+                   help="ingest --executor of the killed runs (ray needs storyline[ray]; the reference run is local)")
     p.add_argument("--work", type=Path, default=None, help="working folder (default: a new temporary folder)")
     p.add_argument("--write-docs", action="store_true", help="write the figures into docs/reliability.md")
     args = p.parse_args(argv)
@@ -264,20 +268,21 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="storyline-crash-"))
     result = crash_runs(kills=args.kills, n=args.n, seed=args.seed, analyze_runs=args.analyze_runs,
                         kills_per_run=args.kills_per_run, demo=not args.no_demo,
-                        rewrites=not args.no_rewrites, workers=args.workers, work=work,
+                        rewrites=not args.no_rewrites, workers=args.workers, executor=args.executor, work=work,
                         log=lambda m: print(m, flush=True))
     print(json.dumps({k: v for k, v in result.items() if k != "attempts"}, indent=1))
     if args.write_docs:
         from docs_figures import write_section
 
-        write_section("crash", crash_markdown(result, args))
+        write_section("crash" if args.executor == "local" else f"crash-{args.executor}", crash_markdown(result, args))
     return 0 if result["recovered_runs"] == result["runs"] else 1
 
 
 def crash_markdown(result: dict, args) -> str:
     kinds = ", ".join(f"{k} {v}" for k, v in result["kill_kinds"].items())
     return (f"Command: `python harness/crash.py --kills {args.kills} --n {args.n} --seed {args.seed}"
-            f"{' --no-demo' if args.no_demo else ''}{' --no-rewrites' if args.no_rewrites else ''}` "
+            f"{' --no-demo' if args.no_demo else ''}{' --no-rewrites' if args.no_rewrites else ''}"
+            f"{' --executor ' + args.executor if args.executor != 'local' else ''}` "
             f"({result['articles']} articles, "
             f"{result['failures_expected']} expected failures)\n\n"
             f"| kills | runs | runs with analysis | recovered runs | wall time |\n|---|---|---|---|---|\n"

@@ -26,6 +26,15 @@ def test_small_crash_run_recovers(tmp_path):
     assert result["recovered_runs"] == result["runs"], result["problems"]
 
 
+@pytest.mark.slow
+def test_small_crash_run_recovers_with_the_ray_executor(tmp_path):
+    pytest.importorskip("ray", reason="the Ray executor needs storyline[ray]")
+    result = crash.crash_runs(kills=2, n=30, seed=3, analyze_runs=0, kills_per_run=1, demo=False, rewrites=False,
+                              workers=2, executor="ray", work=tmp_path / "work", log=lambda _msg: None)
+    assert result["executor"] == "ray" and result["kills"] == 2
+    assert result["recovered_runs"] == result["runs"], result["problems"]
+
+
 @pytest.mark.parametrize("point", ["write:2", "stories"])
 def test_named_crash_point_then_restart(tmp_path, point):
     """A named point really kills the process (before its commit), and a plain restart completes the work."""

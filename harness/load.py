@@ -10,15 +10,18 @@ What it does:
 2. starts ``python -m storyline serve --db DB --host 127.0.0.1 --port <free> --no-rate-limit`` in a
    subprocess (uvicorn, one process; its log goes to a file next to the report) and waits until
    /api/v1/stats answers;
-3. runs ``--clients`` asyncio clients (one shared ``httpx.AsyncClient``, one connection per client)
-   for ``--duration`` seconds.  Each client loops: pick a route at random (weights in ``ROUTES``),
-   request it, record status and latency, then wait ``--think`` seconds on average (exponential, so
-   arrivals are bursty like real users; ``--think 0`` is a closed-loop saturation test);
+3. runs ``--clients`` asyncio clients (each with its own keep-alive connection, ``RawConnection``: a
+   minimal HTTP/1.1 GET client on asyncio streams) for ``--duration`` seconds.  Each client loops:
+   pick a route at random (weights in ``ROUTES``), request it, record status and latency, then wait
+   ``--think`` seconds on average (exponential, so arrivals are bursty like real users; ``--think 0``
+   is a closed-loop saturation test).  Why not httpx: at 200 clients one ``httpx.AsyncClient`` used
+   ~6.5 ms of CPU per request, three times the server's, on the same two cores (docs/load.md);
 4. with ``--writer``, one warm-up post (untimed: the server's first write loads the language
    models) and then one more client posts ``--write-batch`` new fictional articles to
    POST /api/v1/articles every ``--write-every`` seconds (analysis on, as the server is configured);
-5. stops the server and prints requests/s, p50/p95/p99 latency per route and the errors
-   (any status other than 2xx, timeouts and connection failures), optionally as JSON (``--json``).
+5. stops the server and prints requests/s, p50/p95/p99 latency per route, the errors (any status
+   other than 2xx, timeouts and connection failures) and the CPU seconds used during the run by the
+   clients, the server process and its writer process, optionally as JSON (``--json``).
 
 Bounded: the number of clients, the duration (plus ``--timeout``/``--write-timeout`` for requests in
 flight) and the server start-up time are all capped; the harness always ends by itself and always stops the server.
@@ -40,10 +43,12 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -76,6 +81,8 @@ class Results:
     write_latencies: list[float] = field(default_factory=list)
     written: int = 0
     warmup_write_s: float | None = None
+    client_cpu_s: float | None = None
+    server_cpu_s: dict | None = None
 
 
 # -- set-up ---------------------------------------------------------------------------------------
@@ -150,32 +157,112 @@ def wait_until_up(proc: subprocess.Popen, port: int, timeout: float) -> None:
     raise SystemExit(f"error: the server did not answer within {timeout:g} s")
 
 
+def process_tree_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) of process ``pid`` ("server") and of its child processes
+    ("children": the writer process), read from /proc (Linux; empty elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    out = {"server": 0.0, "children": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        me, parent = int(stat.parent.name), int(fields[1])
+        if me == pid or parent == pid:
+            out["server" if me == pid else "children"] += (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
 # -- clients --------------------------------------------------------------------------------------
 def pick_request(rng: random.Random, sample: Sample, routes: dict[str, tuple[int, str]]) -> tuple[str, str]:
     names = list(routes)
     name = rng.choices(names, weights=[routes[n][0] for n in names])[0]
-    path = routes[name][1].format(story=rng.choice(sample.stories), article=rng.choice(sample.articles),
-                                  word=rng.choice(sample.words))
+    path = routes[name][1].format(story=quote(rng.choice(sample.stories), safe=""),
+                                  article=quote(rng.choice(sample.articles), safe=""),
+                                  word=quote(rng.choice(sample.words), safe=""))
     return name, path
 
 
-async def reader(client: httpx.AsyncClient, sample: Sample, routes: dict, deadline: float, think: float, seed: int,
-                 results: Results) -> None:
-    rng = random.Random(seed)
-    await asyncio.sleep(rng.uniform(0, min(1.0, think or 0.1)))  # spread the start
-    while time.monotonic() < deadline:
-        name, path = pick_request(rng, sample, routes)
-        t0 = time.perf_counter()
+class RawConnection:
+    """One keep-alive HTTP/1.1 connection for GET requests, on asyncio streams.
+
+    A much lighter client than ``httpx.AsyncClient`` (which spent about as much CPU per request as
+    the server at 200 clients): the clients share the machine's cores with the server, so a heavy
+    client inflates the server's latency.  It handles Content-Length and chunked bodies, and
+    retries a request once on a fresh connection when a *reused* connection turns out to be closed
+    by the server before any byte of the answer arrived (the keep-alive race; browsers do the same)."""
+
+    def __init__(self, host: str, port: int, timeout: float):
+        self.host, self.port, self.timeout = host, port, timeout
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> int:
+        """GET ``path``; returns the status (raises OSError/asyncio errors on failure)."""
+        return await asyncio.wait_for(self._get(path), self.timeout)
+
+    async def _get(self, path: str) -> int:
+        reused = self.writer is not None
         try:
-            resp = await client.get(path)
-            status = resp.status_code
-        except httpx.HTTPError as exc:
-            status = type(exc).__name__
-        results.latencies[name].append(time.perf_counter() - t0)
-        if not (isinstance(status, int) and 200 <= status < 300):
-            results.errors[f"{name}: {status}"] += 1
-        if think:
-            await asyncio.sleep(min(rng.expovariate(1 / think), max(0.0, deadline - time.monotonic())))
+            return await self._exchange(path)
+        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+            self.close()
+            if not reused or (isinstance(exc, asyncio.IncompleteReadError) and exc.partial):
+                raise
+        return await self._exchange(path)
+
+    async def _exchange(self, path: str) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n\r\n".encode("ascii"))
+        await self.writer.drain()
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            await self._read_chunked()
+        else:
+            await self.reader.readexactly(int(headers.get("content-length", "0")))
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status
+
+    async def _read_chunked(self) -> None:
+        while True:
+            size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await self.reader.readexactly(size + 2)  # the chunk and its CRLF
+            if size == 0:
+                return
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def reader(port: int, sample: Sample, routes: dict, deadline: float, think: float, seed: int,
+                 results: Results, timeout: float) -> None:
+    rng = random.Random(seed)
+    conn = RawConnection(HOST, port, timeout)
+    await asyncio.sleep(rng.uniform(0, min(1.0, think or 0.1)))  # spread the start
+    try:
+        while time.monotonic() < deadline:
+            name, path = pick_request(rng, sample, routes)
+            t0 = time.perf_counter()
+            try:
+                status = await conn.get(path)
+            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.TimeoutError,
+                    ValueError) as exc:
+                status = type(exc).__name__
+                conn.close()
+            results.latencies[name].append(time.perf_counter() - t0)
+            if not (isinstance(status, int) and 200 <= status < 300):
+                results.errors[f"{name}: {status}"] += 1
+            if think:
+                await asyncio.sleep(min(rng.expovariate(1 / think), max(0.0, deadline - time.monotonic())))
+    finally:
+        conn.close()
 
 
 def fictional_articles(run: str, start: int, n: int) -> list[dict]:
@@ -207,23 +294,25 @@ async def writer(client: httpx.AsyncClient, token: str, deadline: float, every: 
         await asyncio.sleep(max(0.0, min(every - (time.perf_counter() - t0), deadline - time.monotonic())))
 
 
-async def run_clients(port: int, sample: Sample, args, token: str | None) -> tuple[Results, float]:
-    """All clients against 127.0.0.1:``port`` until the deadline; returns the results and the elapsed time."""
+async def run_clients(port: int, sample: Sample, args, token: str | None,
+                      server_cpu: Callable[[], dict[str, float]] | None = None) -> tuple[Results, float]:
+    """All clients against 127.0.0.1:``port`` until the deadline; returns the results and the elapsed time.
+
+    Readers use ``RawConnection`` (one connection each); the writer uses httpx.  The CPU time the
+    clients used (this process) is stored in ``results.client_cpu_s``; ``server_cpu`` (e.g.
+    ``process_tree_cpu(pid)``) measures the server's, into ``results.server_cpu_s``."""
     results = Results()
     routes = selected_routes(args.exclude)
-    # keep-alive shorter than uvicorn's 5 s: otherwise a client may reuse a connection the server is
-    # closing at that moment and see a spurious ReadError (browsers retry those; httpx does not)
-    limits = httpx.Limits(max_connections=args.clients + 1, max_keepalive_connections=args.clients + 1,
-                          keepalive_expiry=3.0)
-    async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}", limits=limits, timeout=args.timeout) as client:
+    async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}", timeout=args.timeout) as client:
         if token:  # the server's first write loads the language models: not part of the measured load
             t0 = time.perf_counter()
             await client.post("/api/v1/articles", json=fictional_articles("warmup", int(time.time()), 1),
                               headers={"Authorization": f"Bearer {token}"}, timeout=args.write_timeout)
             results.warmup_write_s = time.perf_counter() - t0
+        cpu0, server0 = time.process_time(), server_cpu() if server_cpu else None
         start = time.monotonic()
         deadline = start + args.duration
-        tasks = [reader(client, sample, routes, deadline, args.think, args.seed + i, results)
+        tasks = [reader(port, sample, routes, deadline, args.think, args.seed + i, results, args.timeout)
                  for i in range(args.clients)]
         if token:
             tasks.append(writer(client, token, deadline, args.write_every, args.write_batch, args.write_timeout,
@@ -234,6 +323,10 @@ async def run_clients(port: int, sample: Sample, args, token: str | None) -> tup
                                    timeout=args.duration + max(args.timeout, args.write_timeout) + 5)
         except asyncio.TimeoutError:
             results.errors["harness: cancelled at the hard time limit"] += 1
+        results.client_cpu_s = time.process_time() - cpu0
+        if server_cpu:
+            server1 = server_cpu()
+            results.server_cpu_s = {k: server1[k] - server0.get(k, 0.0) for k in server1}
         return results, time.monotonic() - start
 
 
@@ -273,6 +366,7 @@ def summarise(results: Results, elapsed: float, args, db: str, load_before: tupl
                     "warmup_post_s": results.warmup_write_s,
                     "p50_ms": 1000 * percentile(results.write_latencies, 50),
                     "max_ms": 1000 * max(results.write_latencies, default=float("nan"))} if args.writer else None),
+        "cpu_s": {"clients": results.client_cpu_s, **(results.server_cpu_s or {})},
         "errors": dict(results.errors), "error_count": sum(results.errors.values()),
     }
 
@@ -313,6 +407,10 @@ def markdown(report: dict) -> str:
         lines += ["", f"Writer: {w['posts']} posts, {w['articles_written']} articles stored, "
                       f"p50 {w['p50_ms']:.0f} ms, max {w['max_ms']:.0f} ms (warm-up post before the clock: "
                       f"{w['warmup_post_s'] or 0:.1f} s)"]
+    cpu = report.get("cpu_s") or {}
+    if cpu.get("clients") is not None:
+        lines += ["", "CPU seconds during the run: " + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items() if v is not None)
+                  + " (server = the uvicorn process, children = its writer process)"]
     for what, n in sorted(report["errors"].items()):
         lines.append(f"- error: {what} × {n}")
     return "\n".join(lines)
@@ -350,8 +448,9 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()  # other work on the machine shares the cores: say how much
     port = free_port()
     log_path = (args.json.with_suffix(".server.log") if args.json else Path(f"/tmp/storyline-load-{port}.log"))
-    with write_token(db) as token, server(db, port, log_path, args.startup_timeout):
-        results, elapsed = asyncio.run(run_clients(port, sample, args, token if args.writer else None))
+    with write_token(db) as token, server(db, port, log_path, args.startup_timeout) as proc:
+        results, elapsed = asyncio.run(run_clients(port, sample, args, token if args.writer else None,
+                                                   lambda: process_tree_cpu(proc.pid)))
     report = summarise(results, elapsed, args, db, load_before)
     print(markdown(report))
     print(f"(server log: {log_path})", file=sys.stderr)

@@ -151,7 +151,7 @@ def story_summaries(store, story_ids: Iterable[str] | None = None) -> list[dict]
     return out
 
 
-def _story_keys(store) -> list[dict]:
+def story_keys(store) -> list[dict]:
     """Per story, only what listing filters and sorts on (topic, first/last day, independent sources,
     article count), aggregated in SQL: the same values ``story_summaries`` computes, without building
     every story's article list on each request."""
@@ -164,11 +164,23 @@ def _story_keys(store) -> list[dict]:
         "LEFT JOIN duplicates d ON d.copy = a.id GROUP BY s.story")
 
 
+def sort_story_keys(stories: list[dict], order: str = "newest") -> list[dict]:
+    """Sort story keys in place for listing: ``newest`` (last day seen, then id, descending) or
+    ``coverage`` (most independent sources, then most articles)."""
+    if order == "coverage":
+        stories.sort(key=lambda s: (-s["independent_sources"], -s["n"], s["story"]))
+    else:
+        stories.sort(key=lambda s: (s["last_seen"] or "", s["story"]), reverse=True)
+    return stories
+
+
 def list_stories(store, *, topic: str | None = None, since: str | None = None, until: str | None = None,
                  entity: str | None = None, outlet: str | None = None, limit: int = 50, cursor: str | None = None,
-                 order: str = "newest") -> tuple[list[dict], str | None]:
+                 order: str = "newest", keys: list[dict] | None = None) -> tuple[list[dict], str | None]:
+    """A page of story summaries.  ``keys`` may pass ``story_keys(store)`` computed earlier (the
+    server caches them between writes); it is not modified."""
     # filter and sort on light per-story keys; build full summaries for the returned page only
-    stories = _story_keys(store)
+    stories = list(story_keys(store) if keys is None else keys)
     if topic:
         stories = [s for s in stories if s["topic"] == topic]
     if since:
@@ -178,10 +190,7 @@ def list_stories(store, *, topic: str | None = None, since: str | None = None, u
     if entity or outlet:
         keep = _stories_matching(store, entity, outlet)
         stories = [s for s in stories if s["story"] in keep]
-    if order == "coverage":
-        stories.sort(key=lambda s: (-s["independent_sources"], -s["n"], s["story"]))
-    else:
-        stories.sort(key=lambda s: (s["last_seen"] or "", s["story"]), reverse=True)
+    sort_story_keys(stories, order)
     start = int(cursor or 0)
     ids = [s["story"] for s in stories[start:start + limit]]
     full = {s["story"]: s for s in story_summaries(store, ids)}

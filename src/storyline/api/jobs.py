@@ -1,50 +1,81 @@
 """Writes from the API: direct article posts and background URL/feed ingestion jobs.
 
 All writes go through one ``Writer`` (a lock around ``ingest_and_update``), matching the store's
-one-writer design.  Jobs live in memory: they are lost when the server restarts (the articles
-they stored are not).
+one-writer design.  With ``process=True`` (what ``storyline serve`` uses) the write work runs in one
+separate writer process, started on the first write and kept (with its language models loaded):
+ingest, analysis and the corpus update then no longer compete with the readers for the server's
+GIL, and the process runs at a lower CPU priority so readers win when the cores are busy.  Jobs
+live in memory: they are lost when the server restarts (the articles they stored are not).
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
+import pickle
 import tempfile
 import threading
+import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storyline.errors import InputError
+from storyline.errors import InputError, StorylineError
 from storyline.records import RawDoc
 from storyline.settings import Settings
 from storyline.store.sqlite import now
 
+log = logging.getLogger("storyline.api")
+WRITER_NICE = 5  # CPU niceness of the writer process: readers first, but writes still progress under load
 MAX_FEED_LINKS = 100  # a feed with more link-only items is cut here (noted in the job's errors)
 KEEP_JOBS = 1000
 
 
 class Writer:
-    """Serialises ingestion into one database."""
+    """Serialises ingestion into one database (in this process, or in one writer process)."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, *, process: bool = False):
         self.settings = settings
+        self.process = process
         self.lock = threading.Lock()
+        self._pool = None  # the writer process, started lazily (guarded by self.lock)
 
     def settings_for(self, n_docs: int) -> Settings:
-        """Small writes run inline in the server process: a process pool would reload the language
-        model in every worker for a handful of documents (the model stays cached in-process)."""
+        """Small writes run on one core: a process pool would reload the language model in every
+        worker for a handful of documents (the model stays cached in the process that writes)."""
         if n_docs > self.settings.ingest.batch_size or self.settings.ingest.workers == 1:
             return self.settings
         return self.settings.model_copy(update={"ingest": self.settings.ingest.model_copy(update={"workers": 1})})
 
     def ingest_dir(self, folder: Path, meta: Path | None = None, n_docs: int = 1) -> dict:
-        from storyline.app import ingest_and_update
-
+        settings = self.settings_for(n_docs)
         with self.lock:
-            report = ingest_and_update([folder], self.settings_for(n_docs), meta=meta)
-        return report.to_dict()
+            if not self.process:
+                return _ingest(str(folder), settings, str(meta) if meta else None)
+            outcome = self._submit(str(folder), settings, str(meta) if meta else None)
+        return _unpack(outcome)
+
+    def _submit(self, folder: str, settings: Settings, meta: str | None) -> tuple:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self._pool is None:
+            self._pool = _writer_pool()
+        try:
+            return self._pool.submit(_ingest_outcome, folder, settings, meta).result()
+        except BrokenProcessPool as exc:  # the writer died (killed, out of memory): start afresh next time
+            self._pool = None
+            raise StorylineError("the writer process stopped unexpectedly; the write was not completed "
+                                 "(retry it; see the server log)") from exc
+
+    def close(self) -> None:
+        """Stop the writer process (waits for a write in progress)."""
+        with self.lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
 
     def ingest_records(self, records: list[dict[str, Any]]) -> dict:
         """Write records to a temporary JSONL file and ingest it (idempotent like the CLI)."""
@@ -57,6 +88,53 @@ class Writer:
         for failure in report["failures"]:  # name the request, not the temporary file
             failure["input"] = failure["input"].replace(path.resolve().as_uri(), "request").replace(str(path), "request")
         return report
+
+
+def _ingest(folder: str, settings: Settings, meta: str | None) -> dict:
+    from storyline.app import ingest_and_update
+
+    return ingest_and_update([Path(folder)], settings, meta=Path(meta) if meta else None).to_dict()
+
+
+def _writer_pool():
+    """One spawned worker process (spawn, not fork: the server process has threads)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_lower_priority)
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(WRITER_NICE)
+    except (AttributeError, OSError):  # not on every platform; a normal priority still works
+        pass
+
+
+def _ingest_outcome(folder: str, settings: Settings, meta: str | None) -> tuple:
+    """Runs in the writer process.  Exceptions travel back as values: an exception class whose
+    constructor takes other arguments than its message cannot be unpickled in the server."""
+    try:
+        return ("ok", _ingest(folder, settings, meta))
+    except Exception as exc:  # noqa: BLE001 — reported to the server process, which raises it
+        try:
+            pickle.loads(pickle.dumps(exc))
+            portable: Exception | None = exc
+        except Exception:  # noqa: BLE001
+            portable = None
+        return ("error", portable, isinstance(exc, StorylineError), f"{type(exc).__name__}: {exc}",
+                traceback.format_exc())
+
+
+def _unpack(outcome: tuple) -> dict:
+    if outcome[0] == "ok":
+        return outcome[1]
+    _, exc, is_storyline, text, trace = outcome
+    log.warning("write failed in the writer process:\n%s", trace)
+    if exc is not None:
+        raise exc
+    raise (StorylineError(text) if is_storyline else RuntimeError(text))
 
 
 def with_default_id(record: dict[str, Any]) -> dict[str, Any]:

@@ -87,7 +87,10 @@ def csp_with_style_hashes(html: str) -> str:
 
 class SecurityHeadersMiddleware:
     """CSP and friends on every response.  A route may set a stricter-or-equal CSP of its own
-    (``csp_with_style_hashes``); every other response gets the strict policy."""
+    (``csp_with_style_hashes``); every other response gets the strict policy.
+
+    ``create_app`` wraps the *whole* ASGI stack with it (Starlette's ServerErrorMiddleware, the rate
+    limiter and the body limit included), so 500s, 429s, 413s and static files carry the headers too."""
 
     def __init__(self, app):
         self.app = app
@@ -95,16 +98,22 @@ class SecurityHeadersMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        csp = DOCS_CSP if scope.get("path", "") in DOCS_PATHS else STRICT_CSP
+        csp = _DOCS_CSP_HEADER if scope.get("path", "") in DOCS_PATHS else _STRICT_CSP_HEADER
 
         async def add_headers(message):
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 if not any(k.lower() == b"content-security-policy" for k, _ in headers):
-                    headers.append((b"content-security-policy", csp.encode()))
-                headers += [(b"x-content-type-options", b"nosniff"),
-                            (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY")]
+                    headers.append(csp)
+                headers += _FIXED_HEADERS
                 message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, add_headers)
+
+
+# encoded once: this runs on every response
+_STRICT_CSP_HEADER = (b"content-security-policy", STRICT_CSP.encode())
+_DOCS_CSP_HEADER = (b"content-security-policy", DOCS_CSP.encode())
+_FIXED_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+                  (b"x-frame-options", b"DENY")]

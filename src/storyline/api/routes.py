@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Request
@@ -24,13 +24,17 @@ Date = Annotated[str | None, Query(pattern=DATE_PATTERN, description="ISO date (
 Text = Annotated[str | None, Query(max_length=300)]
 
 
-def get_store(request: Request) -> Iterator:
-    """A read-only connection per request (SQLite WAL: readers never block the writer)."""
-    store = open_store(request.app.state.db, readonly=True)
+async def get_store(request: Request) -> AsyncIterator:
+    """A pooled read-only connection for the request (SQLite WAL: readers never block the writer).
+
+    Async on purpose: FastAPI runs a sync dependency with ``yield`` through the thread pool twice
+    (enter and exit); leasing from the pool is a list pop, cheaper than those hops."""
+    pool = request.app.state.reads
+    store = pool.lease()
     try:
         yield store
     finally:
-        store.close()
+        pool.release(store)
 
 
 Store = Annotated[object, Depends(get_store)]
@@ -64,21 +68,28 @@ def found_or_404(value, what: str, key: str):
     return value
 
 
+def fast_json(data) -> JSONResponse:
+    """The same bytes FastAPI would send, without its per-request ``jsonable_encoder`` walk and
+    response-model validation (the views already return plain JSON types)."""
+    return JSONResponse(data)
+
+
 # -- reads ---------------------------------------------------------------------------------------
 @router.get("/stats", summary="Corpus counts and date range")
-def stats(store: Store) -> dict:
-    return views.corpus_stats(store)
+def stats(request: Request, store: Store) -> JSONResponse:
+    return fast_json(request.app.state.cache.stats(store))
 
 
 @router.get("/articles", response_model=Page, summary="Articles in ingest order")
 def articles(store: Store, outlet: Text = None, since: Date = None, until: Date = None,
-             limit: Annotated[int, Query(ge=1, le=500)] = 50, cursor: Cursor = None) -> dict:
-    return _page(views.list_articles(store, outlet=outlet, since=since, until=until, limit=limit, cursor=cursor))
+             limit: Annotated[int, Query(ge=1, le=500)] = 50, cursor: Cursor = None) -> JSONResponse:
+    return fast_json(_page(views.list_articles(store, outlet=outlet, since=since, until=until, limit=limit,
+                                               cursor=cursor)))
 
 
 @router.get("/articles/{article_id}", summary="One article: clean text, input text, entities, quotes, spans")
-def article(store: Store, article_id: str) -> dict:
-    return found_or_404(views.article_detail(store, article_id), "article", article_id)
+def article(store: Store, article_id: str) -> JSONResponse:
+    return fast_json(found_or_404(views.article_detail(store, article_id), "article", article_id))
 
 
 @router.get("/articles/{article_id}/raw", summary="The exact bytes that were ingested",
@@ -97,18 +108,20 @@ def article_raw(store: Store, article_id: str) -> Response:
 
 
 @router.get("/stories", response_model=Page, summary="Stories, newest first (or by coverage)")
-def stories(store: Store, topic: Text = None, since: Date = None, until: Date = None, entity: Text = None,
-            outlet: Text = None, order: Annotated[str, Query(pattern="^(newest|coverage)$")] = "newest",
-            limit: Annotated[int, Query(ge=1, le=500)] = 50, cursor: Cursor = None) -> dict:
-    return _page(views.list_stories(store, topic=topic, since=since, until=until, entity=entity, outlet=outlet,
-                                    limit=limit, cursor=cursor, order=order))
+def stories(request: Request, store: Store, topic: Text = None, since: Date = None, until: Date = None,
+            entity: Text = None, outlet: Text = None,
+            order: Annotated[str, Query(pattern="^(newest|coverage)$")] = "newest",
+            limit: Annotated[int, Query(ge=1, le=500)] = 50, cursor: Cursor = None) -> JSONResponse:
+    return fast_json(_page(request.app.state.cache.story_page(
+        store, topic=topic, since=since, until=until, entity=entity, outlet=outlet, limit=limit, cursor=cursor,
+        order=order)))
 
 
 @router.get("/stories/{story_id}", summary="One story: articles, events (timeline), quotes, duplicates/rewrites")
-def story(store: Store, story_id: str) -> dict:
+def story(store: Store, story_id: str) -> JSONResponse:
     detail = found_or_404(views.story_detail(store, story_id), "story", story_id)
     detail["coverage"] = queries.story_coverage(store, [story_id]).get(story_id, [])
-    return detail
+    return fast_json(detail)
 
 
 @router.get("/stories/{story_id}/brief", summary="A briefing on one story (md, html or json)",
@@ -133,27 +146,27 @@ def story_brief(store: Store, story_id: str,
 
 @router.get("/entities", response_model=Page, summary="Entities, most mentioned first")
 def entities(store: Store, q: Text = None, type: Annotated[str | None, Query(max_length=40)] = None,  # noqa: A002
-             limit: Annotated[int, Query(ge=1, le=500)] = 100, cursor: Cursor = None) -> dict:
-    return _page(views.list_entities(store, q=q, type=type, limit=limit, cursor=cursor))
+             limit: Annotated[int, Query(ge=1, le=500)] = 100, cursor: Cursor = None) -> JSONResponse:
+    return fast_json(_page(views.list_entities(store, q=q, type=type, limit=limit, cursor=cursor)))
 
 
 @router.get("/entities/{entity_id}", summary="One entity: aliases, quotes, events")
-def entity(store: Store, entity_id: str) -> dict:
-    return found_or_404(views.entity_detail(store, entity_id), "entity", entity_id)
+def entity(store: Store, entity_id: str) -> JSONResponse:
+    return fast_json(found_or_404(views.entity_detail(store, entity_id), "entity", entity_id))
 
 
 @router.get("/events", response_model=Page, summary="Corpus events (CAMEO), by date")
 def events(store: Store, root: Annotated[str | None, Query(pattern=r"^\d{1,2}$")] = None,
            country: Annotated[str | None, Query(max_length=8)] = None, since: Date = None, until: Date = None,
-           limit: Annotated[int, Query(ge=1, le=1000)] = 200, cursor: Cursor = None) -> dict:
-    return _page(views.list_events(store, root=root, country=country, since=since, until=until, limit=limit,
-                                   cursor=cursor))
+           limit: Annotated[int, Query(ge=1, le=1000)] = 200, cursor: Cursor = None) -> JSONResponse:
+    return fast_json(_page(views.list_events(store, root=root, country=country, since=since, until=until,
+                                             limit=limit, cursor=cursor)))
 
 
 @router.get("/search", summary="Full-text search over titles and text (SQLite FTS5 or PostgreSQL full-text)")
 def search(store: Store, q: Annotated[str, Query(min_length=1, max_length=500)],
-           limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict:
-    return {"query": q, "items": views.search(store, q, limit=limit)}
+           limit: Annotated[int, Query(ge=1, le=200)] = 20) -> JSONResponse:
+    return fast_json({"query": q, "items": views.search(store, q, limit=limit)})
 
 
 # -- writes --------------------------------------------------------------------------------------

@@ -86,7 +86,7 @@ def serve(obj, db, host, port, max_body_mb, rate_limit, write_rate_limit, no_rat
     from storyline.api.ratelimit import RateLimits
 
     app = create_app(settings.store.db, settings, allow_private_fetch=allow_private_fetch, web=not no_web,
-                     rate_limits=RateLimits.from_settings(settings.server))
+                     rate_limits=RateLimits.from_settings(settings.server), write_process=True)
     server = settings.server
     limits = (f"rate limits {server.rate_limit} per client IP, {server.write_rate_limit} writes per token"
               if server.rate_limiting else "rate limiting off")

@@ -31,7 +31,9 @@ PAGE = 30
 
 
 def make_templates() -> Jinja2Templates:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True)
+    # auto_reload off: templates ship with the package; re-checking their files per render costs a stat each
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
+                             auto_reload=False)
     env.globals["version"] = __version__
     return Jinja2Templates(env=env)
 
@@ -59,12 +61,14 @@ def install_web(app: FastAPI):
 def river(request: Request, store: Store, order: Annotated[str, Query(pattern="^(newest|coverage)$")] = "newest",
           topic: Annotated[str | None, Query(max_length=300)] = None,
           cursor: Annotated[str | None, Query(pattern=CURSOR_PATTERN)] = None):
-    stories, next_cursor = views.list_stories(store, topic=topic or None, order=order, limit=PAGE, cursor=cursor)
+    cache = request.app.state.cache  # aggregates over every story, recomputed only after a write
+    stories, next_cursor = views.list_stories(store, topic=topic or None, order=order, limit=PAGE, cursor=cursor,
+                                              keys=cache.story_keys(store))
     coverage = queries.story_coverage(store, [s["story"] for s in stories])
     for s in stories:
         s["sparkline"] = svg.sparkline(coverage.get(s["story"], []))
     return render(request, "river.html", title="Stories", stories=stories, next_cursor=next_cursor, order=order,
-                  topic=topic or "", stats=views.corpus_stats(store))
+                  topic=topic or "", stats=cache.stats(store))
 
 
 @router.get("/stories/{story_id}")

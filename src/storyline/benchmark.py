@@ -171,7 +171,7 @@ def _stage_stories(p: dict) -> tuple[int, dict]:
     """Full clustering (``recluster_stories``), or of the first ``stories_sample`` articles when the
     corpus is larger: clustering cost grows faster than linearly (see docs/benchmarks.md)."""
     from storyline.corpus.stories import StoryClusterer
-    from storyline.corpus.update import STORY_STATE, _story_docs, recluster_stories
+    from storyline.corpus.update import _story_docs, recluster_stories, replace_stories
     from storyline.store import open_store
 
     with open_store(p["db"]) as store, store.transaction():
@@ -180,10 +180,8 @@ def _stage_stories(p: dict) -> tuple[int, dict]:
             assignments = recluster_stories(store, _settings(p["db"]))
         else:  # the same steps as recluster_stories, on the first articles only
             clusterer = StoryClusterer()
-            assignments = clusterer.cluster(list(_story_docs(store, ids[: p["stories_sample"]])))
-            store.conn.execute("DELETE FROM story_articles")
-            store.set_story(assignments)
-            store.set_state(STORY_STATE, clusterer.state())
+            assignments = clusterer.cluster(_story_docs(store, ids[: p["stories_sample"]]))
+            replace_stories(store, clusterer)
     return len(assignments), {"stories": len({s for s, _t in assignments.values()}),
                               "topics": len({t for _s, t in assignments.values()})}
 

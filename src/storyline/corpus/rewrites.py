@@ -27,6 +27,7 @@ import contextlib
 import functools
 import io
 import re
+import struct
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -35,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.corpus.duplicates import DocMeta, DupDoc, DuplicateLink, is_earlier, make_link
+from storyline.corpus.duplicates import DocMeta, DupDoc, DuplicateLink, blocking_key, is_earlier, make_link
 from storyline.errors import InputError
 from storyline.text_utils import name_tokens, numbers, quoted_passages, sentence_spans, words
 
@@ -396,17 +397,57 @@ class RewriteFinder:
             skip = set(skip)
             others = [self._get(self._ids[row]) for row in self._candidates(vec, anchors.quotes)
                       if self._ids[row] not in skip]
-            others = [o for o in others if o is not None and len(o.spans)]
-            if others:
-                # One matrix product for all candidates, on one BLAS thread: these products are small,
-                # and waking BLAS threads on a busy machine made the layer 5-7x slower (measured).
-                stacked = np.concatenate([o.vectors for o in others]).astype(np.float32)
-                with _single_thread_blas():
-                    sims = new.vectors.astype(np.float32) @ stacked.T  # both float16-rounded: order-independent
-                bounds = np.cumsum([0] + [len(o.spans) for o in others])
-                for k, other in enumerate(others):
-                    link = self._confirm(new, strings, other, sims[:, bounds[k] : bounds[k + 1]])
-                    if link is not None:
-                        links.append(link)
+            links = self._confirm_all(new, strings, [o for o in others if o is not None])
         self._store(doc, feats, anchors)
         return sorted(links, key=DuplicateLink.sort_key)
+
+    def _confirm_all(self, new: _Stored, strings: dict[int, str], others: list[_Stored]) -> list[DuplicateLink]:
+        others = [o for o in others if len(o.spans)]
+        if not others or not len(new.spans):
+            return []
+        # One matrix product for all candidates, on one BLAS thread: these products are small,
+        # and waking BLAS threads on a busy machine made the layer 5-7x slower (measured).
+        stacked = np.concatenate([o.vectors for o in others]).astype(np.float32)
+        with _single_thread_blas():
+            sims = new.vectors.astype(np.float32) @ stacked.T  # both float16-rounded: order-independent
+        bounds = np.cumsum([0] + [len(o.spans) for o in others])
+        links = []
+        for k, other in enumerate(others):
+            link = self._confirm(new, strings, other, sims[:, bounds[k] : bounds[k + 1]])
+            if link is not None:
+                links.append(link)
+        return links
+
+    # --- store-backed use (corpus/update.py): keys for a blocking table, candidates confirmed on demand --
+
+    def blocking_keys(self, doc: DupDoc, features: RewriteFeatures) -> tuple[list[int], list[int]]:
+        """``(band keys, quotation keys)`` of a doc: the same candidates as the in-memory index (a shared
+        hyperplane-LSH band of the doc vector, or a shared quotation).  Empty for a doc without sentences."""
+        feats, anchors = self._prepare(doc, features, keep_strings=False)
+        vec = feats.doc_vector()
+        if vec is None:
+            return [], []
+        bands = [blocking_key(b"r", struct.pack("<HQ", t, k)) for t, k in enumerate(self._keys(vec))]
+        return bands, [blocking_key(b"q", struct.pack("<I", q)) for q in anchors.quotes.tolist()]
+
+    def top_candidates(self, vec: np.ndarray, others: Sequence[tuple[str, np.ndarray]]) -> list[str]:
+        """Ids of ``others`` (id, doc vector; in a deterministic order that breaks ties) whose article
+        cosine with ``vec`` is >= ``doc_threshold``, most similar first, at most ``max_candidates``."""
+        if not others:
+            return []
+        cos = np.stack([v for _, v in others]).astype(np.float32) @ vec.astype(np.float32)
+        order = np.lexsort((np.arange(len(others)), -cos))
+        return [others[i][0] for i in order if cos[i] >= self.doc_threshold][: self.max_candidates]
+
+    def prepared(self, doc: DupDoc, features: RewriteFeatures) -> _Stored:
+        """A candidate's comparison-ready form (vectors + specifics); callers may cache it (~30 KB)."""
+        feats, anchors = self._prepare(doc, features, keep_strings=False)
+        return _Stored(DocMeta(doc.id, doc.published, doc.seq, doc.outlet), feats.spans,
+                       feats.vectors.astype(np.float16), anchors)
+
+    def match(self, doc: DupDoc, features: RewriteFeatures, others: Sequence[_Stored]) -> list[DuplicateLink]:
+        """Rewrite links between ``doc`` and each of ``others`` (selected candidates, from ``prepared``)."""
+        feats, anchors = self._prepare(doc, features, keep_strings=True)
+        new = _Stored(DocMeta(doc.id, doc.published, doc.seq, doc.outlet), feats.spans,
+                      feats.vectors.astype(np.float16), anchors)
+        return sorted(self._confirm_all(new, anchors.strings, list(others)), key=DuplicateLink.sort_key)

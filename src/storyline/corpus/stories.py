@@ -21,6 +21,16 @@ words and entities (``block_terms`` of each, counting only terms found in two or
 posting lists capped at ``max_postings``) yields the pairs worth comparing, so the cost grows about
 linearly with the number of articles for a fixed topic size.
 
+Scale: ``cluster()`` keeps no texts (it takes a generator) and never materialises the candidate pairs
+(each article's partners go straight into the adjacency graph); its memory is that graph, O(blocked
+pairs).  Above ``topic_seed`` articles the topic graph covers the first ``topic_seed`` only and later
+articles join topics by centroid (approximate; docs/stories.md has the measured trade).  Topics are the
+blocking key of the story step: ``topic_jobs`` yields one picklable ``TopicJob`` per topic,
+``cluster_topic`` is a pure function of it, and results from any shard (``cluster_topic_shard``) or
+executor (``TopicStoriesStep``) merge by concatenation in job order (``merge_topic_results``).  The
+state is a small global part (df, topic index) plus one row per topic and per story, so ``add()``
+with loaders reads only the topics a new article may join and the in-window stories of one topic.
+
 ``cluster()`` re-groups everything; ``add()`` places new articles against the stored summaries and
 never re-groups what is already placed.  A topic keeps the sum of its members' TF-IDF unit vectors
 (dot product with the sum / member count = average link under the IDF in force when the members were
@@ -33,11 +43,13 @@ order, and ids are derived from the earliest member ("story:<id>", "topic:<id>")
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import heapq
 import math
+import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -45,7 +57,7 @@ from typing import Any
 from storyline.corpus import story_features as F
 from storyline.errors import ConfigError, InputError
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: per-topic rows (stories inside their topic); 1 was one blob
 
 
 @dataclass
@@ -76,6 +88,17 @@ class StoryConfig:
     max_postings: int = 500  # terms in more articles than this are too common to block on
     contrast_floor: float = 0.5  # share of a feature's weight kept even when the whole topic has it
     story_sample: int = 50  # member feature sets kept per story for add() (bounds cost and state size)
+    # Posting-list cap of the *topic* blocking only (0: ``max_postings``).  The topic graph holds every
+    # blocked pair (~240 B each): up to 2 * block_terms * cap pairs per article, 11.5 M pairs (~2.7 GB)
+    # for 10k generated articles at 500.  A smaller cap bounds memory per article (see docs/stories.md).
+    topic_max_postings: int = 0
+    # Corpora larger than this: exact average-link topics over the first ``topic_seed`` articles only,
+    # then every later article joins the topic whose centroid is most similar (or opens one); each
+    # topic's stories stay exact.  Bounds the topic graph (3 GB at 20k generated articles) and keeps
+    # topics whole where the posting cap drops topic words (20k: topic B3-F1 0.106 exact, see
+    # docs/stories.md).  0: always exact.  2000: the exact topic graph stays under ~350 MB; on the
+    # generated corpus 5k/20k it measured better topics than exact (B3-F1 0.993 vs 0.957/0.106).
+    topic_seed: int = 2000
 
     @classmethod
     def from_any(cls, value: StoryConfig | Mapping[str, Any] | None) -> StoryConfig:
@@ -104,6 +127,11 @@ class StoryConfig:
             v = getattr(self, name)
             if not isinstance(v, int) or v < 1:
                 raise ConfigError(f"stories.{name} must be a positive integer, got {v!r}")
+        if not isinstance(self.topic_seed, int) or self.topic_seed < 0:
+            raise ConfigError(f"stories.topic_seed must be 0 (always exact) or a positive integer, got {self.topic_seed!r}")
+        if not isinstance(self.topic_max_postings, int) or self.topic_max_postings < 0:
+            raise ConfigError("stories.topic_max_postings must be 0 (= max_postings) or a positive integer, "
+                              f"got {self.topic_max_postings!r}")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -125,32 +153,65 @@ def _day(published: str | None) -> int | None:
         return None
 
 
+def _check_doc(i: int, d: Any, seen: set[str]) -> None:
+    if not isinstance(d, StoryDoc):
+        raise InputError(f"docs[{i}]", f"expected a StoryDoc, got {type(d).__name__}")
+    if not isinstance(d.id, str) or not d.id:
+        raise InputError(f"docs[{i}]", "a StoryDoc needs a non-empty string id")
+    if not isinstance(d.text, str):
+        raise InputError(d.id, "StoryDoc.text must be a string")
+    if d.id in seen:
+        raise InputError(d.id, "duplicate article id in one call; ids must be unique")
+    seen.add(d.id)
+
+
 def _check_docs(docs: Sequence[StoryDoc]) -> None:
     seen: set[str] = set()
     for i, d in enumerate(docs):
-        if not isinstance(d, StoryDoc):
-            raise InputError(f"docs[{i}]", f"expected a StoryDoc, got {type(d).__name__}")
-        if not isinstance(d.id, str) or not d.id:
-            raise InputError(f"docs[{i}]", "a StoryDoc needs a non-empty string id")
-        if not isinstance(d.text, str):
-            raise InputError(d.id, "StoryDoc.text must be a string")
-        if d.id in seen:
-            raise InputError(d.id, "duplicate article id in one call; ids must be unique")
-        seen.add(d.id)
+        _check_doc(i, d, seen)
 
 
 def _doc_text(doc: StoryDoc) -> str:
     return f"{doc.title}\n{doc.text}" if doc.title and doc.title not in doc.text[:500] else doc.text
 
 
+def _intern(counts: Mapping[str, int]) -> dict[str, int]:
+    # Each article's tokens are fresh string objects; one shared string per term roughly halves the
+    # memory of the per-article features that ``cluster`` holds for the whole corpus.
+    return {sys.intern(k): c for k, c in counts.items()}
+
+
 @dataclass
 class _Feats:
-    lexical: Counter[str]
-    specific: Counter[str]
+    lexical: Mapping[str, int]
+    specific: Mapping[str, int]
 
 
 def _features(doc: StoryDoc) -> _Feats:
-    return _Feats(*F.extract(_doc_text(doc), doc.entities))
+    lex, spec = F.extract(_doc_text(doc), doc.entities)
+    return _Feats(_intern(lex), _intern(spec))
+
+
+@dataclass
+class _Item:
+    """What ``cluster`` keeps of an article: its features and sort/link keys, never its text."""
+
+    id: str
+    published: str | None
+    is_copy_of: str | None
+    feats: _Feats
+
+
+def _prepare(docs: Iterable[StoryDoc]) -> list[_Item]:
+    """Validate and featurise ``docs`` one at a time, in (published, id) order.  ``docs`` may be a
+    generator: each text is dropped as soon as its features are extracted."""
+    items: list[_Item] = []
+    seen: set[str] = set()
+    for i, d in enumerate(docs):
+        _check_doc(i, d, seen)
+        items.append(_Item(d.id, d.published, d.is_copy_of, _features(d)))
+    items.sort(key=lambda it: (it.published or "", it.id))
+    return items
 
 
 def _contrast_vector(feats: _Feats, local_df: Mapping[str, int], n: int, global_df: Mapping[str, int],
@@ -188,28 +249,66 @@ def _block_terms(vec: Mapping[str, float], k: int) -> list[str]:
     return _top_terms(words, k) + _top_terms(ents, k)
 
 
-def _candidate_pairs(vectors: Sequence[Mapping[str, float]], k: int, max_postings: int,
-                     df: Mapping[str, int] | None = None) -> set[tuple[int, int]]:
-    """Blocking: pairs of items that share one of their top-k terms (common terms are skipped).
+def _postings(vectors: Sequence[Mapping[str, float]], k: int, max_postings: int,
+              df: Mapping[str, int] | None) -> tuple[list[list[str]], dict[str, list[int]]]:
+    """Blocking keys of each item and the usable posting lists (2..max_postings items, ascending).
 
     With ``df``, only terms found in at least two items compete for the top k: a term of one article
     has the highest IDF of all and pairs nothing, and on a small corpus such terms filled the whole
     top k, so half the same-topic pairs were never compared (their similarity counted as 0).
     """
+    keys: list[list[str]] = []
     postings: dict[str, list[int]] = {}
     for i, vec in enumerate(vectors):
         if df is not None:
             vec = {t: w for t, w in vec.items() if df.get(t, 0) >= 2}
-        for term in _block_terms(vec, k):
+        terms = _block_terms(vec, k)
+        keys.append(terms)
+        for term in terms:
             postings.setdefault(term, []).append(i)
-    pairs: set[tuple[int, int]] = set()
-    for members in postings.values():
-        if len(members) < 2 or len(members) > max_postings:
+    return keys, {t: p for t, p in postings.items() if 2 <= len(p) <= max_postings}
+
+
+def _candidate_pairs(vectors: Sequence[Mapping[str, float]], k: int, max_postings: int,
+                     df: Mapping[str, int] | None = None) -> set[tuple[int, int]]:
+    """Blocking: pairs of items that share one of their top-k terms (common terms are skipped)."""
+    return {(a, b) for a, partners in _blocked_partners(vectors, k, max_postings, df) for b in partners}
+
+
+def _blocked_partners(vectors: Sequence[Mapping[str, float]], k: int, max_postings: int,
+                      df: Mapping[str, int] | None) -> Iterator[tuple[int, list[int]]]:
+    """For each item a, the items b > a it shares a usable blocking key with (sorted).
+
+    Yielding item by item is what keeps memory down: the pairs are never all held at once (1.2 M
+    pairs of 3k generated articles took 100 MB as a set, 70 MB more as an edge dict).
+    """
+    keys, usable = _postings(vectors, k, max_postings, df)
+    for a, terms in enumerate(keys):
+        partners: set[int] = set()
+        for term in terms:
+            posting = usable.get(term)
+            if posting:
+                partners.update(posting[bisect.bisect_right(posting, a):])
+        yield a, sorted(partners)
+
+
+Graph = list[dict[int, float]]  # neighbour -> summed similarity, both directions
+
+
+def _graph(n: int, edges: Iterable[tuple[int, int, float]]) -> Graph:
+    nbr: Graph = [{} for _ in range(n)]
+    for a, b, s in edges:
+        if a == b:
             continue
-        for a in range(len(members)):
-            for b in range(a + 1, len(members)):
-                pairs.add((members[a], members[b]))
-    return pairs
+        nbr[a][b] = nbr[a].get(b, 0.0) + s
+        nbr[b][a] = nbr[b].get(a, 0.0) + s
+    return nbr
+
+
+def _set_edge(nbr: Graph, a: int, b: int, s: float) -> None:
+    if a != b:
+        nbr[a][b] = s
+        nbr[b][a] = s
 
 
 def average_link(n: int, edges: Mapping[tuple[int, int], float], threshold: float) -> list[int]:
@@ -218,14 +317,14 @@ def average_link(n: int, edges: Mapping[tuple[int, int], float], threshold: floa
     Missing edges count as similarity 0.  Each label is the smallest item index of its cluster, and
     ties between equally good merges go to the smaller index pair, so the result is deterministic.
     """
+    return _average_link_graph(_graph(n, ((a, b, s) for (a, b), s in edges.items())), threshold)
+
+
+def _average_link_graph(nbr: Graph, threshold: float) -> list[int]:
+    """``average_link`` on an adjacency graph (consumed: its dicts are emptied as clusters merge)."""
+    n = len(nbr)
     size = [1] * n
     alive = [True] * n
-    nbr: list[dict[int, float]] = [dict() for _ in range(n)]
-    for (a, b), s in edges.items():
-        if a == b:
-            continue
-        nbr[a][b] = nbr[a].get(b, 0.0) + s
-        nbr[b][a] = nbr[b].get(a, 0.0) + s
     heap: list[tuple[float, int, int]] = []
     for a in range(n):
         for b, s in nbr[a].items():
@@ -266,23 +365,177 @@ def average_link(n: int, edges: Mapping[tuple[int, int], float], threshold: floa
 
 
 # --------------------------------------------------------------------------------------------------
+# One topic's stories: a pure function of a picklable job, so topics can run in any process/shard
+
+
+@dataclass
+class TopicJob:
+    """Everything the story step of one topic needs (members in (published, id) order).
+
+    ``df`` is the corpus document frequency restricted to the members' features, so a job's size is
+    proportional to its topic, not to the corpus.  ``copies`` are (copy, original) member positions.
+    """
+
+    topic_id: str
+    ids: list[str]
+    published: list[str | None]
+    feats: list[_Feats]
+    gvecs: list[F.Vector]
+    copies: list[tuple[int, int]]
+    df: dict[str, int]
+    n_docs: int
+    df_cap: float
+    config: StoryConfig
+
+
+@dataclass
+class TopicResult:
+    """A topic's stories; results of different topics merge by concatenation (``merge_topic_results``)."""
+
+    topic_id: str
+    assign: list[tuple[str, str]]  # (article id, story id), members in order
+    row: dict[str, Any]  # the topic's persisted summary: n, sum, local_df, {story: [first, last]}
+    stories: dict[str, dict[str, Any]]  # its stories' persisted state (``StoryClusterer.story_row``)
+    block_keys: list[list[str]]  # per member, its topic-index keys
+
+
+def _story_sim(cfg: StoryConfig, doc_vecs: tuple[F.Vector, F.Vector], lex: Mapping[str, float],
+               spec: Mapping[str, float], n: int) -> float:
+    """Mixed similarity; with member-vector sums and their count n it is the average link."""
+    w = cfg.specific_weight
+    return ((1 - w) * F.dot(doc_vecs[0], lex) + w * F.dot(doc_vecs[1], spec)) / n
+
+
+def _new_topic_row() -> dict[str, Any]:
+    return {"n": 0, "sum": {}, "local_df": Counter(), "stories": {}}
+
+
+def _new_story() -> dict[str, Any]:
+    return {"n": 0, "feats": [], "first": None, "last": None, "members": []}
+
+
+def _extend_dates(story: dict[str, Any], published: str | None) -> None:
+    if _day(published) is None:
+        return
+    day = published[:10]  # type: ignore[index]
+    story["first"] = day if story["first"] is None else min(story["first"], day)
+    story["last"] = day if story["last"] is None else max(story["last"], day)
+
+
+def _add_member(cfg: StoryConfig, topic: dict[str, Any], sid: str, story: dict[str, Any], doc_id: str,
+                published: str | None, gvec: F.Vector, feats: _Feats) -> None:
+    topic["n"] += 1
+    F.add_into(topic["sum"], gvec)
+    story["n"] += 1
+    if len(story["feats"]) < cfg.story_sample:
+        story["feats"].append([dict(feats.lexical), dict(feats.specific)])
+    story["members"].append(doc_id)
+    _extend_dates(story, published)
+    # The topic keeps each story's date range: add() skips out-of-window stories without reading them.
+    topic["stories"][sid] = [story["first"], story["last"]]
+
+
+def _story_edges(job: TopicJob, vecs: list[tuple[F.Vector, F.Vector]]) -> Iterator[tuple[int, int, float]]:
+    cfg = job.config
+    n = len(vecs)
+    days = [_day(p) for p in job.published]
+    if n <= cfg.max_postings:  # a topic small enough to compare all its pairs (the usual case)
+        pairs: Iterable[tuple[int, int]] = ((a, b) for a in range(n) for b in range(a + 1, n))
+    else:  # a huge topic: block on each article's strongest story features
+        blocking = [{**lex, **{k: v * cfg.specific_weight for k, v in spec.items()}} for lex, spec in vecs]
+        pairs = ((a, b) for a, bs in _blocked_partners(blocking, cfg.block_terms, cfg.max_postings, None)
+                 for b in bs)
+    for a, b in pairs:
+        if days[a] is not None and days[b] is not None and abs(days[a] - days[b]) > cfg.window_days:
+            continue
+        yield a, b, _story_sim(cfg, vecs[a], vecs[b][0], vecs[b][1], 1)
+
+
+def cluster_topic(job: TopicJob) -> TopicResult:
+    """Group one topic's members into stories (average link over contrast-weighted similarity)."""
+    cfg = job.config
+    local_df: Counter[str] = Counter()
+    for f in job.feats:
+        local_df.update(f.lexical.keys())
+        local_df.update(f.specific.keys())
+    n = len(job.ids)
+    vecs = [_contrast_vector(f, local_df, n, job.df, job.n_docs, cfg.contrast_floor, job.df_cap)
+            for f in job.feats]
+    nbr = _graph(n, _story_edges(job, vecs))
+    del vecs
+    for a, b in job.copies:
+        _set_edge(nbr, a, b, 1.0)
+    labels = _average_link_graph(nbr, cfg.story_threshold)
+    row = _new_topic_row()
+    row["local_df"] = local_df
+    stories: dict[str, dict[str, Any]] = {}
+    assign: list[tuple[str, str]] = []
+    for k, doc_id in enumerate(job.ids):
+        sid = "story:" + job.ids[labels[k]]
+        story = stories.get(sid) or stories.setdefault(sid, _new_story())
+        _add_member(cfg, row, sid, story, doc_id, job.published[k], job.gvecs[k], job.feats[k])
+        assign.append((doc_id, sid))
+    keys = [_block_terms(g, cfg.block_terms) for g in job.gvecs]
+    return TopicResult(job.topic_id, assign, row, stories, keys)
+
+
+def cluster_topic_shard(jobs: Iterable[TopicJob], rank: int = 0, world_size: int = 1) -> Iterator[TopicResult]:
+    """The topics of shard ``rank`` of ``world_size`` (job i goes to shard i mod world_size).
+
+    Topics are the blocking key of the story step: stories never cross topics, so shards share
+    nothing and their results, put back in job order, equal the unsharded run.
+    """
+    if world_size < 1 or not 0 <= rank < world_size:
+        raise ConfigError(f"stories: shard rank must be in [0, world_size), got {rank}/{world_size}")
+    for i, job in enumerate(jobs):
+        if i % world_size == rank:
+            yield cluster_topic(job)
+
+
+class TopicStoriesStep:
+    """Pipeline step (``run(items, rank, world_size)``) mapping TopicJob -> TopicResult, so the story
+    step runs on any executor (``storyline.executors``: local process pool or Ray); the executor
+    already splits the jobs, so every job it hands over is processed."""
+
+    name = "stories"
+
+    def run(self, items: Iterable[TopicJob], rank: int = 0, world_size: int = 1) -> Iterator[TopicResult]:
+        return cluster_topic_shard(items)
+
+
+# --------------------------------------------------------------------------------------------------
 # The clusterer
+
+_STORY_KEYS = ("n", "feats", "first", "last", "members")
 
 
 class StoryClusterer:
-    """Group articles into stories nested in topics, in full (``cluster``) or incrementally (``add``)."""
+    """Group articles into stories nested in topics, in full (``cluster``) or incrementally (``add``).
 
-    def __init__(self, config: StoryConfig | Mapping[str, Any] | None = None):
+    The state is split: a *global* part (document frequencies, topic index; ``global_state``), one
+    *row per topic* (member count, vector sum, local df, its stories' date ranges; ``topic_row``) and
+    one *row per story* (sampled member features, members; ``story_row``).  With the loaders set,
+    ``add()`` fetches only the topics a new article may join (blocking keys) and, in the topic it
+    joins, the stories within the date window; ``dirty`` / ``dirty_stories`` name the rows changed.
+    """
+
+    def __init__(self, config: StoryConfig | Mapping[str, Any] | None = None,
+                 topic_loader: Callable[[list[str]], Mapping[str, Any]] | None = None,
+                 story_loader: Callable[[list[str]], Mapping[str, Any]] | None = None):
         self.config = StoryConfig.from_any(config)
+        self.topic_loader = topic_loader
+        self.story_loader = story_loader
         self._reset()
 
     def _reset(self) -> None:
         self.n_docs = 0
         self.df: Counter[str] = Counter()  # document frequency of lexical and specific features
         self.assign: dict[str, tuple[str, str]] = {}
-        self.topics: dict[str, dict[str, Any]] = {}
-        self.stories: dict[str, dict[str, Any]] = {}
+        self.topics: dict[str, dict[str, Any]] = {}  # loaded topic rows (all of them after cluster())
+        self.stories: dict[str, dict[str, Any]] = {}  # stories of the loaded topics (with "topic")
         self.index: dict[str, list[str]] = {}  # blocking term -> topic ids
+        self.dirty: set[str] = set()
+        self.dirty_stories: set[str] = set()
 
     # ---- shared pieces ---------------------------------------------------------------------------
 
@@ -304,9 +557,8 @@ class StoryClusterer:
         Corpus stop words (``_df_cap``) are dropped from the words.
         """
         cap = self._df_cap()
-        lex = F.tfidf(Counter({k: c for k, c in feats.lexical.items() if self.df.get(k, 0) <= cap}),
-                      self.df, self.n_docs)
-        ents = Counter({k: c for k, c in feats.specific.items() if k.startswith("e:")})
+        lex = F.tfidf({k: c for k, c in feats.lexical.items() if self.df.get(k, 0) <= cap}, self.df, self.n_docs)
+        ents = {k: c for k, c in feats.specific.items() if k.startswith("e:")}
         w = self.config.topic_entity_weight
         if not ents or w <= 0:
             return lex
@@ -314,32 +566,21 @@ class StoryClusterer:
         b = math.sqrt(w)
         return {**lex, **{k: b * v for k, v in ent.items()}}
 
-    def _index_topic(self, topic_id: str, vec: F.Vector) -> None:
+    def _index_keys(self, topic_id: str, keys: Iterable[str]) -> None:
         cap = self.config.max_postings
-        for term in _block_terms(vec, self.config.block_terms):
+        for term in keys:
             posting = self.index.setdefault(term, [])
             if len(posting) > cap or topic_id in posting:
                 continue  # an over-full posting list stays as a marker: too common to block on
             posting.append(topic_id)
 
-    def _new_topic(self, topic_id: str) -> dict[str, Any]:
-        topic = {"n": 0, "sum": {}, "local_df": Counter(), "stories": []}
-        self.topics[topic_id] = topic
-        return topic
+    def _index_topic(self, topic_id: str, vec: F.Vector) -> None:
+        self._index_keys(topic_id, _block_terms(vec, self.config.block_terms))
 
-    def _new_story(self, story_id: str, topic_id: str) -> dict[str, Any]:
-        story = {"topic": topic_id, "n": 0, "feats": [], "first": None, "last": None, "members": []}
-        self.stories[story_id] = story
-        self.topics[topic_id]["stories"].append(story_id)
-        return story
-
-    @staticmethod
-    def _extend_dates(story: dict[str, Any], published: str | None) -> None:
-        if _day(published) is None:
-            return
-        day = published[:10]  # type: ignore[index]
-        story["first"] = day if story["first"] is None else min(story["first"], day)
-        story["last"] = day if story["last"] is None else max(story["last"], day)
+    def _put_stories(self, topic_id: str, stories: Mapping[str, dict[str, Any]]) -> None:
+        for sid, story in stories.items():
+            story["topic"] = topic_id
+            self.stories[sid] = story
 
     def _in_window(self, story: dict[str, Any], published: str | None) -> bool:
         day = _day(published)
@@ -351,97 +592,133 @@ class StoryClusterer:
 
     # ---- full re-cluster -------------------------------------------------------------------------
 
-    def cluster(self, docs: Sequence[StoryDoc]) -> dict[str, tuple[str, str]]:
-        """Forget the state and group ``docs`` from scratch.  Returns {id: (story_id, topic_id)}."""
-        _check_docs(docs)
-        self._reset()
-        ordered = sorted(docs, key=_sort_key)
-        feats = [_features(d) for d in ordered]
-        for f in feats:
-            self._count_df(f)
-        gvecs = [self._global_vector(f) for f in feats]
-        pos = {d.id: i for i, d in enumerate(ordered)}
-        copies = [(i, pos[d.is_copy_of]) for i, d in enumerate(ordered) if d.is_copy_of in pos]
+    def cluster(self, docs: Iterable[StoryDoc], executor: Any = None) -> dict[str, tuple[str, str]]:
+        """Forget the state and group ``docs`` from scratch.  Returns {id: (story_id, topic_id)}.
 
-        topic_labels = self._topic_labels(gvecs, copies)
-        groups: dict[int, list[int]] = {}
-        for i, lab in enumerate(topic_labels):
-            groups.setdefault(lab, []).append(i)
-        for lab in sorted(groups):
-            self._cluster_topic(ordered, feats, gvecs, groups[lab], copies)
+        ``docs`` may be a generator (texts are not kept).  Topics are grouped over the whole corpus;
+        then each topic's stories are an independent ``TopicJob``, run inline or, with ``executor``
+        (``storyline.executors``), in its workers; the result is the same either way.
+        """
+        self._reset()
+        results = map(cluster_topic, self.topic_jobs(docs)) if executor is None else \
+            executor.map([TopicStoriesStep()], self.topic_jobs(docs))
+        self.merge_topic_results(results)
         return dict(self.assign)
+
+    def topic_jobs(self, docs: Iterable[StoryDoc]) -> Iterator[TopicJob]:
+        """Featurise ``docs``, group them into topics (global step) and yield one job per topic, in
+        the order of their earliest member.  Each topic's features are released once its job is out."""
+        self._reset()
+        items = _prepare(docs)
+        for it in items:
+            self._count_df(it.feats)
+        gvecs: list[F.Vector | None] = [self._global_vector(it.feats) for it in items]
+        pos = {it.id: i for i, it in enumerate(items)}
+        copies = [(i, pos[it.is_copy_of]) for i, it in enumerate(items) if it.is_copy_of in pos]
+        del pos
+        seed = self.config.topic_seed
+        if seed and len(items) > seed:
+            labels = self._seeded_topic_labels(gvecs, copies, seed)  # type: ignore[arg-type]
+        else:
+            labels = self._topic_labels(gvecs, copies)  # type: ignore[arg-type]
+        groups: dict[int, list[int]] = {}
+        for i, lab in enumerate(labels):
+            groups.setdefault(lab, []).append(i)
+        copies_of: dict[int, list[tuple[int, int]]] = {}
+        for a, b in copies:
+            if labels[a] == labels[b]:
+                copies_of.setdefault(labels[a], []).append((a, b))
+        cap = self._df_cap()
+        for lab in sorted(groups):
+            members = groups.pop(lab)
+            where = {doc_index: k for k, doc_index in enumerate(members)}
+            feats = [items[i].feats for i in members]
+            terms = {t for f in feats for t in (*f.lexical, *f.specific)}
+            job = TopicJob("topic:" + items[members[0]].id, [items[i].id for i in members],
+                           [items[i].published for i in members], feats, [gvecs[i] for i in members],
+                           [(where[a], where[b]) for a, b in copies_of.pop(lab, [])],
+                           {t: self.df[t] for t in terms}, self.n_docs, cap, self.config)
+            for i in members:  # the job holds them now; nothing else needs them
+                items[i] = None  # type: ignore[call-overload]
+                gvecs[i] = None
+            del feats, terms
+            yield job
 
     def _topic_labels(self, gvecs: list[F.Vector], copies: list[tuple[int, int]]) -> list[int]:
         cfg = self.config
-        edges = {}
-        for a, b in _candidate_pairs(gvecs, cfg.block_terms, cfg.max_postings, self.df):
-            edges[(a, b)] = F.dot(gvecs[a], gvecs[b])
+        blocked = _blocked_partners(gvecs, cfg.block_terms, cfg.topic_max_postings or cfg.max_postings, self.df)
+        sims = ((a, b, F.dot(gvecs[a], gvecs[b])) for a, partners in blocked for b in partners)
+        nbr: Graph = [{} for _ in range(len(gvecs))]
+        for a, b, s in sims:
+            _set_edge(nbr, a, b, s)
         for a, b in copies:  # a copy belongs with its original, whatever its wording
-            edges[(min(a, b), max(a, b))] = 1.0
-        return average_link(len(gvecs), edges, cfg.topic_threshold)
+            _set_edge(nbr, a, b, 1.0)
+        return _average_link_graph(nbr, cfg.topic_threshold)
 
-    def _cluster_topic(self, ordered: list[StoryDoc], feats: list[_Feats], gvecs: list[F.Vector],
-                       members: list[int], copies: list[tuple[int, int]]) -> None:
+    def _seeded_topic_labels(self, gvecs: list[F.Vector], copies: list[tuple[int, int]], seed: int) -> list[int]:
+        """Exact topics of the first ``seed`` articles, then centroid assignment of the rest in order.
+
+        Like ``add()`` at the topic level (average link against each candidate topic's vector sum,
+        candidates from an index of topic blocking keys), but with the final corpus IDF.  The topic
+        index lists topics, not articles, so common topic words stay usable as keys.
+        """
         cfg = self.config
-        local_df: Counter[str] = Counter()
-        for i in members:
-            local_df.update(feats[i].lexical.keys())
-            local_df.update(feats[i].specific.keys())
-        n = len(members)
-        vecs = [_contrast_vector(feats[i], local_df, n, self.df, self.n_docs,
-                                 cfg.contrast_floor, self._df_cap()) for i in members]
-        days = [_day(ordered[i].published) for i in members]
-        edges: dict[tuple[int, int], float] = {}
-        if n <= cfg.max_postings:  # a topic small enough to compare all its pairs (the usual case)
-            pairs: Iterable[tuple[int, int]] = ((a, b) for a in range(n) for b in range(a + 1, n))
-        else:  # a huge topic: block on each article's strongest story features
-            blocking = [{**lex, **{k: v * cfg.specific_weight for k, v in spec.items()}} for lex, spec in vecs]
-            pairs = sorted(_candidate_pairs(blocking, cfg.block_terms, cfg.max_postings))
-        for a, b in pairs:
-            if days[a] is not None and days[b] is not None and abs(days[a] - days[b]) > cfg.window_days:
-                continue
-            edges[(a, b)] = self._story_sim(vecs[a], vecs[b][0], vecs[b][1], 1)
-        where = {doc_index: k for k, doc_index in enumerate(members)}
-        for a, b in copies:
-            if a in where and b in where:
-                ka, kb = where[a], where[b]
-                edges[(min(ka, kb), max(ka, kb))] = 1.0
-        labels = average_link(n, edges, cfg.story_threshold)
+        labels = self._topic_labels(gvecs[:seed], [(a, b) for a, b in copies if a < seed and b < seed])
+        sums: dict[int, F.Vector] = {}
+        counts: Counter[int] = Counter()
+        index: dict[str, list[int]] = {}
 
-        topic_id = "topic:" + ordered[members[0]].id
-        topic = self._new_topic(topic_id)
-        topic["local_df"] = local_df
-        story_ids: dict[int, str] = {}
-        for k, i in enumerate(members):
-            doc = ordered[i]
-            sid = story_ids.setdefault(labels[k], "story:" + ordered[members[labels[k]]].id)
-            story = self.stories.get(sid) or self._new_story(sid, topic_id)
-            self._add_member(topic, story, doc, gvecs[i], feats[i])
-            self.assign[doc.id] = (sid, topic_id)
-            self._index_topic(topic_id, gvecs[i])
+        def join(i: int, lab: int) -> None:
+            F.add_into(sums.setdefault(lab, {}), gvecs[i])
+            counts[lab] += 1
+            for term in _block_terms(gvecs[i], cfg.block_terms):
+                posting = index.setdefault(term, [])
+                if len(posting) <= cfg.max_postings and lab not in posting:
+                    posting.append(lab)
 
-    def _story_sim(self, doc_vecs: tuple[F.Vector, F.Vector], lex: Mapping[str, float],
-                   spec: Mapping[str, float], n: int) -> float:
-        """Mixed similarity; with member-vector sums and their count n it is the average link."""
-        w = self.config.specific_weight
-        return ((1 - w) * F.dot(doc_vecs[0], lex) + w * F.dot(doc_vecs[1], spec)) / n
+        for i, lab in enumerate(labels):
+            join(i, lab)
+        original = {a: b for a, b in copies if b < a}
+        for i in range(seed, len(gvecs)):
+            lab = labels[original[i]] if i in original else self._best_label(gvecs[i], sums, counts, index)
+            labels.append(i if lab is None else lab)
+            join(i, labels[i])
+        return labels
 
-    def _add_member(self, topic: dict[str, Any], story: dict[str, Any], doc: StoryDoc, gvec: F.Vector,
-                    feats: _Feats) -> None:
-        topic["n"] += 1
-        F.add_into(topic["sum"], gvec)
-        story["n"] += 1
-        if len(story["feats"]) < self.config.story_sample:
-            story["feats"].append([dict(feats.lexical), dict(feats.specific)])
-        story["members"].append(doc.id)
-        StoryClusterer._extend_dates(story, doc.published)
+    def _best_label(self, gvec: F.Vector, sums: Mapping[int, F.Vector], counts: Mapping[int, int],
+                    index: Mapping[str, list[int]]) -> int | None:
+        cfg = self.config
+        candidates: set[int] = set()
+        for term in _block_terms(gvec, cfg.block_terms):
+            posting = index.get(term, [])
+            if len(posting) <= cfg.max_postings:
+                candidates.update(posting)
+        best: tuple[float, int] | None = None
+        for lab in sorted(candidates):
+            sim = F.dot(gvec, sums[lab]) / counts[lab]
+            if sim >= cfg.topic_threshold and (best is None or sim > best[0]):
+                best = (sim, lab)
+        return best[1] if best else None
+
+    def merge_topic_results(self, results: Iterable[TopicResult]) -> None:
+        """Install topic results (from ``cluster_topic`` / any shard), in ``topic_jobs`` order: the
+        topic index keeps the first ``max_postings`` topics per key, so order matters there only."""
+        for res in results:
+            self.topics[res.topic_id] = res.row
+            self._put_stories(res.topic_id, res.stories)
+            for doc_id, sid in res.assign:
+                self.assign[doc_id] = (sid, res.topic_id)
+            for keys in res.block_keys:
+                self._index_keys(res.topic_id, keys)
+            self.dirty.add(res.topic_id)
+            self.dirty_stories.update(res.stories)
 
     # ---- incremental -----------------------------------------------------------------------------
 
     def add(self, docs: Sequence[StoryDoc]) -> dict[str, tuple[str, str]]:
         """Place new articles into existing stories/topics or open new ones; nothing is re-grouped.
 
-        Articles already placed are skipped (their current placement is returned).
+        Articles already placed (in ``assign``) are skipped (their current placement is returned).
         """
         _check_docs(docs)
         out: dict[str, tuple[str, str]] = {}
@@ -452,24 +729,47 @@ class StoryClusterer:
         return out
 
     def _add_one(self, doc: StoryDoc) -> None:
+        cfg = self.config
         feats = _features(doc)
         self._count_df(feats)
         gvec = self._global_vector(feats)
         original = self.assign.get(doc.is_copy_of) if doc.is_copy_of else None
-        topic_id = original[1] if original else self._best_topic(gvec)
+        if original:
+            self._load_topics([original[1]])
+        topic_id = original[1] if original and original[1] in self.topics else self._best_topic(gvec)
         if topic_id is None:
             topic_id = "topic:" + doc.id
-            self._new_topic(topic_id)
+            self.topics[topic_id] = _new_topic_row()
         topic = self.topics[topic_id]
         topic["local_df"].update(feats.lexical.keys())
         topic["local_df"].update(feats.specific.keys())
-        story_id = original[0] if original else self._best_story(topic, feats, doc.published)
+        if original and original[0] in topic["stories"]:
+            self._load_stories(topic_id, [original[0]])
+        with_original = original and original[1] == topic_id and original[0] in self.stories
+        story_id = original[0] if with_original else self._best_story(topic_id, feats, doc.published)
         if story_id is None:
             story_id = "story:" + doc.id
-            self._new_story(story_id, topic_id)
-        self._add_member(topic, self.stories[story_id], doc, gvec, feats)
+            self._put_stories(topic_id, {story_id: _new_story()})
+        _add_member(cfg, topic, story_id, self.stories[story_id], doc.id, doc.published, gvec, feats)
         self.assign[doc.id] = (story_id, topic_id)
         self._index_topic(topic_id, gvec)
+        self.dirty.add(topic_id)
+        self.dirty_stories.add(story_id)
+
+    def _load_topics(self, topic_ids: Iterable[str]) -> None:
+        """Fetch the rows of topics not in memory (no-op without ``topic_loader``)."""
+        missing = sorted(t for t in set(topic_ids) if t not in self.topics)
+        if not missing or self.topic_loader is None:
+            return
+        for tid, row in self.topic_loader(missing).items():
+            self.topics[tid] = _topic_from_json(row)
+
+    def _load_stories(self, topic_id: str, story_ids: Iterable[str]) -> None:
+        """Fetch the rows of stories not in memory (no-op without ``story_loader``)."""
+        missing = sorted(s for s in set(story_ids) if s not in self.stories)
+        if not missing or self.story_loader is None:
+            return
+        self._put_stories(topic_id, {sid: _story_from_json(row) for sid, row in self.story_loader(missing).items()})
 
     def _best_topic(self, gvec: F.Vector) -> str | None:
         cap = self.config.max_postings
@@ -478,15 +778,18 @@ class StoryClusterer:
             posting = self.index.get(term, [])
             if len(posting) <= cap:
                 candidates.update(posting)
+        self._load_topics(candidates)
         best: tuple[float, str] | None = None
         for tid in sorted(candidates):
-            topic = self.topics[tid]
+            topic = self.topics.get(tid)
+            if topic is None:  # indexed but its row is gone (state from another store): skip it
+                continue
             sim = F.dot(gvec, topic["sum"]) / topic["n"]
             if sim >= self.config.topic_threshold and (best is None or sim > best[0]):
                 best = (sim, tid)
         return best[1] if best else None
 
-    def _best_story(self, topic: dict[str, Any], feats: _Feats, published: str | None) -> str | None:
+    def _best_story(self, topic_id: str, feats: _Feats, published: str | None) -> str | None:
         """Average-link similarity to each story of the topic, under the topic's *current* weights.
 
         Member vectors are rebuilt from the kept raw counts because contrast weights move as the topic
@@ -494,6 +797,7 @@ class StoryClusterer:
         stands for a larger story.
         """
         cfg = self.config
+        topic = self.topics[topic_id]
         n = topic["n"] + 1  # local_df already counts the new article
 
         def weigh(f: _Feats) -> tuple[F.Vector, F.Vector]:
@@ -502,51 +806,80 @@ class StoryClusterer:
 
         svecs = weigh(feats)
         best: tuple[float, str] | None = None
-        for sid in sorted(topic["stories"]):
-            story = self.stories[sid]
-            if not self._in_window(story, published):
+        in_window = [sid for sid, (first, last) in sorted(topic["stories"].items())
+                     if self._in_window({"first": first, "last": last}, published)]
+        self._load_stories(topic_id, in_window)
+        for sid in in_window:
+            story = self.stories.get(sid)
+            if story is None:  # listed but its row is gone (state from another store): skip it
                 continue
-            members = [weigh(_Feats(Counter(lex), Counter(spec))) for lex, spec in story["feats"]]
+            members = [weigh(_Feats(lex, spec)) for lex, spec in story["feats"]]
             if not members:
                 continue
-            sim = sum(self._story_sim(svecs, m[0], m[1], 1) for m in members) / len(members)
-            if sim >= self.config.story_threshold and (best is None or sim > best[0]):
+            sim = sum(_story_sim(cfg, svecs, m[0], m[1], 1) for m in members) / len(members)
+            if sim >= cfg.story_threshold and (best is None or sim > best[0]):
                 best = (sim, sid)
         return best[1] if best else None
 
     # ---- persistence -----------------------------------------------------------------------------
 
-    def state(self) -> dict[str, Any]:
-        """A JSON-serialisable snapshot (sums, counts, assignments) that ``load_state`` restores."""
+    def global_state(self) -> dict[str, Any]:
+        """The corpus-wide part of the state (document frequencies, topic index): O(vocabulary)."""
         return {
             "version": STATE_VERSION,
             "config": dataclasses.asdict(self.config),
             "n_docs": self.n_docs,
             "df": dict(sorted(self.df.items())),
-            "assign": {k: list(v) for k, v in sorted(self.assign.items())},
-            "topics": {tid: {**t, "local_df": dict(sorted(t["local_df"].items()))}
-                       for tid, t in sorted(self.topics.items())},
-            "stories": dict(sorted(self.stories.items())),
             "index": dict(sorted(self.index.items())),
         }
 
+    def topic_row(self, topic_id: str) -> dict[str, Any]:
+        """One loaded topic's JSON-serialisable row: member count, vector sum, local df, and the
+        date range of each of its stories ({story id: [first, last]})."""
+        t = self.topics[topic_id]
+        return {"n": t["n"], "sum": t["sum"], "local_df": dict(sorted(t["local_df"].items())),
+                "stories": dict(sorted(t["stories"].items()))}
+
+    def story_row(self, story_id: str) -> dict[str, Any]:
+        """One loaded story's JSON-serialisable row: size, sampled member features, dates, members."""
+        s = self.stories[story_id]
+        return {k: s[k] for k in _STORY_KEYS}
+
+    def state(self) -> dict[str, Any]:
+        """A JSON-serialisable snapshot of everything in memory that ``load_state`` restores."""
+        return {**self.global_state(),
+                "assign": {k: list(v) for k, v in sorted(self.assign.items())},
+                "topics": {tid: self.topic_row(tid) for tid in sorted(self.topics)},
+                "stories": {sid: self.story_row(sid) for sid in sorted(self.stories)}}
+
     def load_state(self, state: Mapping[str, Any]) -> None:
+        """Restore ``state()`` or ``global_state()`` (then topic rows come from ``topic_loader``)."""
         if not isinstance(state, Mapping) or state.get("version") != STATE_VERSION:
             raise InputError("story state", f"expected a state dict with version {STATE_VERSION}; "
                                             "re-run cluster() to rebuild it")
         try:
+            self._reset()
             self.config = StoryConfig.from_any(state["config"])
             self.n_docs = int(state["n_docs"])
             self.df = Counter(state["df"])
-            self.assign = {k: (v[0], v[1]) for k, v in state["assign"].items()}
-            self.topics = {tid: {**t, "local_df": Counter(t["local_df"]), "sum": dict(t["sum"]),
-                                 "stories": list(t["stories"])} for tid, t in state["topics"].items()}
-            self.stories = {sid: {**s, "feats": [[dict(a), dict(b)] for a, b in s["feats"]],
-                                  "members": list(s["members"])} for sid, s in state["stories"].items()}
             self.index = {k: list(v) for k, v in state["index"].items()}
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            self.assign = {k: (v[0], v[1]) for k, v in state.get("assign", {}).items()}
+            self.topics = {tid: _topic_from_json(row) for tid, row in state.get("topics", {}).items()}
+            topic_of = {sid: tid for tid, row in self.topics.items() for sid in row["stories"]}
+            for sid, row in state.get("stories", {}).items():
+                self._put_stories(topic_of[sid], {sid: _story_from_json(row)})
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
             raise InputError("story state", f"malformed state ({exc!r}); re-run cluster() to rebuild it") from exc
 
+
+def _topic_from_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {"n": int(row["n"]), "sum": dict(row["sum"]), "local_df": Counter(row["local_df"]),
+            "stories": {sid: list(dates) for sid, dates in row["stories"].items()}}
+
+
+def _story_from_json(s: Mapping[str, Any]) -> dict[str, Any]:
+    return {"n": int(s["n"]), "feats": [[dict(a), dict(b)] for a, b in s["feats"]], "first": s["first"],
+            "last": s["last"], "members": list(s["members"])}
 
 # --------------------------------------------------------------------------------------------------
 # Summaries

@@ -10,7 +10,8 @@ re-running ``update_corpus`` (or ``storyline check --repair``) brings them in li
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import json
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 
 
@@ -28,6 +29,17 @@ def _published_key(row) -> tuple:
 
 
 # -- duplicates ---------------------------------------------------------------------------------------
+# Store-backed and shard-wise (see docs/duplicates.md "Scaling"): an update never loads the corpus.
+# Phase 1 (`index_new_articles`, the writer): signatures, sentence features and blocking keys of the new
+# articles are stored.  Phase 2 (`find_links`, read-only, any shard of the new articles): each new article
+# looks its keys up in `dup_keys` and is confirmed against those candidates only.  A pair of two new
+# articles is examined by the later one in (published, seq, id) order, so the union of the shards'
+# links is the unsharded result.
+PREPARED_CACHE = 1024  # rewrite candidates kept ready per shard (~30 KB each): same-topic candidates recur
+REWRITE_DOC = "rewrite_doc"  # normalised mean sentence vector (float32): candidate filtering reads 1.5 KB
+KEYS_BACKFILLED = "dup_keys.backfilled"
+
+
 def _dupdoc(article, quotes: list[str] | None = None):
     from storyline.corpus.duplicates import DupDoc
 
@@ -55,50 +67,267 @@ def duplicates_model(settings: Settings) -> str:
     return f"dup:{settings.duplicates.near_threshold}"
 
 
-def update_duplicates(store, settings: Settings, new_ids: Iterable[str]) -> list:
-    """Link new articles to earlier ones (and earlier-published ones to new).  Returns the new links."""
+def _order_key(published: str | None, seq: int | None, article_id: str) -> tuple:
+    return (published or "9999", seq or 0, article_id)
+
+
+def new_article_order(store, new_ids: Iterable[str]) -> list[str]:
+    """The new ids in (published, seq, id) order: the later article of a new pair examines it."""
+    metas = store.article_metas(new_ids)
+    return [i for i in sorted(metas, key=lambda i: _order_key(metas[i][0], metas[i][1], i))]
+
+
+def _put_rewrite_keys(store, rewrites, doc, feats) -> None:
+    bands, quotes = rewrites.blocking_keys(doc, feats)
+    store.put_dup_keys(doc.id, SENTENCES, bands + quotes)
+    vec = feats.doc_vector()
+    if vec is not None:
+        store.put_vector(doc.id, REWRITE_DOC, "minilm", vec.astype("<f4").tobytes())
+
+
+def backfill_dup_keys(store, settings: Settings) -> int:
+    """Blocking keys for articles whose signature (or sentence features) were stored before the
+    ``dup_keys`` table existed.  Runs once per store and key kind (a state flag then skips the scan of
+    the vectors); sentence keys only once the rewrite layer is on.  Returns the articles indexed."""
+    from storyline.corpus.rewrites import RewriteFeatures
+    from storyline.errors import InputError
+
+    done_kinds = store.get_state(KEYS_BACKFILLED) or {}
+    finder, rewrites = _finders(settings)
+    model, done = duplicates_model(settings), 0
+    ids: list[str] = [""]
+    while not done_kinds.get(MINHASH) and (ids := store.vectors_without_keys(MINHASH, model, MINHASH, after=ids[-1])):
+        for article_id, sig in store.get_vectors(ids, MINHASH, model).items():
+            try:
+                exact, bands = finder.blocking_keys(sig)
+            except InputError:  # a foreign signature: dropped, so the article counts as never compared
+                store.conn.execute("DELETE FROM vectors WHERE article = ? AND kind = ?", (article_id, MINHASH))
+                continue
+            store.put_dup_keys(article_id, MINHASH, [exact, *bands])
+            done += 1
+    ids = [""]
+    while (rewrites is not None and not done_kinds.get(SENTENCES)
+           and (ids := store.vectors_without_keys(SENTENCES, "minilm", SENTENCES, after=ids[-1]))):
+        blobs = store.get_vectors(ids, SENTENCES, "minilm")
+        for article in store.iter_articles(ids):
+            _put_rewrite_keys(store, rewrites, _dupdoc(article, _quotes_of(store, article.id)),
+                              RewriteFeatures.from_bytes(blobs[article.id]))
+            done += 1
+    flags = {MINHASH: True, SENTENCES: bool(done_kinds.get(SENTENCES) or rewrites is not None)}
+    if flags != done_kinds:
+        store.set_state(KEYS_BACKFILLED, flags)
+    return done
+
+
+def index_new_articles(store, settings: Settings, ordered_ids: list[str]) -> None:
+    """Phase 1 (writer): signature, blocking keys and (rewrites on) sentence features of each new
+    article, ``FRESH_CHUNK`` at a time.  Cached sentence features are reused (a rebuild re-embeds nothing)."""
     from storyline.corpus.rewrites import RewriteFeatures
 
-    new = set(new_ids)
-    if not new:
-        return []
     finder, rewrites = _finders(settings)
     model = duplicates_model(settings)
-    fresh: list[tuple[str, int, str]] = []  # sort keys only: texts are read again chunk by chunk
-    stored = [tuple(row) for rows in store.stream("SELECT id, published, seq, outlet FROM articles ORDER BY seq")
-              for row in rows]
-    for article_id, published, seq, outlet in stored:
-        sig = None if article_id in new else store.get_vector(article_id, MINHASH, model)
-        if sig is None:  # new, or stored before signatures existed (or by an older version): add it
-            fresh.append((published or "9999", seq or 0, article_id))
+    for start in range(0, len(ordered_ids), FRESH_CHUNK):  # bounded memory however many articles are new
+        chunk = list(store.iter_articles(ordered_ids[start:start + FRESH_CHUNK]))
+        for article in chunk:
+            signature = finder.signature(_dupdoc(article))
+            exact, bands = finder.blocking_keys(signature)
+            store.put_vector(article.id, MINHASH, model, signature)
+            store.put_dup_keys(article.id, MINHASH, [exact, *bands])
+        if rewrites is None:
             continue
-        # Stored articles come back from their signatures alone (no text re-read, no re-shingling):
-        # a near match against them is judged on the MinHash estimate of Jaccard (128 permutations,
-        # standard error about 0.04 at 0.5), which keeps an incremental run proportional to the new
-        # articles rather than to the corpus.
-        finder.load(article_id, sig, published, seq or 0, outlet)
-        if rewrites is not None:
-            article = store.get_article(article_id)
-            blob = store.get_vector(article_id, SENTENCES, "minilm")
-            doc = _dupdoc(article, _quotes_of(store, article_id))
-            rewrites.load(doc, RewriteFeatures.from_bytes(blob) if blob else rewrites.features(doc))
-    fresh.sort()
-    links = []
-    for start in range(0, len(fresh), FRESH_CHUNK):  # bounded memory however many articles are new
-        chunk = [store.get_article(key[2]) for key in fresh[start:start + FRESH_CHUNK]]
-        docs = [_dupdoc(a, _quotes_of(store, a.id) if rewrites is not None else []) for a in chunk]
-        features = rewrites.features_many(docs) if rewrites is not None else [None] * len(docs)
-        for doc, feats in zip(docs, features):
-            signature = finder.signature(doc)  # computed once: stored, and reused by add()
-            links += finder.add(doc, signature, **({"features": feats} if rewrites is not None else {}))
-            store.put_vector(doc.id, MINHASH, model, signature)
-            if feats is not None:
+        docs = [_dupdoc(a, _quotes_of(store, a.id)) for a in chunk]
+        cached = store.get_vectors([d.id for d in docs], SENTENCES, "minilm")
+        todo = [d for d in docs if d.id not in cached]
+        fresh = dict(zip((d.id for d in todo), rewrites.features_many(todo)))
+        for doc in docs:
+            feats = fresh.get(doc.id) or RewriteFeatures.from_bytes(cached[doc.id])
+            if doc.id in fresh:
                 store.put_vector(doc.id, SENTENCES, "minilm", feats.to_bytes())
+                feats = RewriteFeatures.from_bytes(feats.to_bytes())  # the float16 form every reader sees
+            _put_rewrite_keys(store, rewrites, doc, feats)
+
+
+class _Shard:
+    """What one shard's link search needs: the finders, the new ids and their order."""
+
+    def __init__(self, store, settings: Settings, ordered_ids: list[str]):
+        self.store = store
+        self.finder, self.rewrites = _finders(settings)
+        self.model = duplicates_model(settings)
+        self.position = {article_id: n for n, article_id in enumerate(ordered_ids)}
+        self._prepared: OrderedDict[str, object] = OrderedDict()  # LRU of RewriteFinder.prepared forms
+
+    def prepared(self, ids: list[str]) -> list:
+        """Comparison-ready rewrite candidates (text, quotes and features read once per LRU stay)."""
+        from storyline.corpus.rewrites import RewriteFeatures
+
+        missing = [i for i in ids if i not in self._prepared]
+        blobs = self.store.get_vectors(missing, SENTENCES, "minilm")
+        for article in self.store.iter_articles([i for i in missing if i in blobs]):
+            doc = _dupdoc(article, _quotes_of(self.store, article.id))
+            self._prepared[article.id] = self.rewrites.prepared(doc, RewriteFeatures.from_bytes(blobs[article.id]))
+        out = []
+        for i in ids:
+            if i in self._prepared:
+                self._prepared.move_to_end(i)
+                out.append(self._prepared[i])
+        while len(self._prepared) > PREPARED_CACHE:
+            self._prepared.popitem(last=False)
+        return out
+
+    def earlier(self, doc_id: str, others: Iterable[str]) -> set[str]:
+        """The candidates ``doc_id`` must examine: stored before this update, or new and earlier in order."""
+        mine = self.position[doc_id]
+        return {o for o in others if o != doc_id and self.position.get(o, -1) < mine}
+
+    def metas(self, ids: Iterable[str]) -> dict:
+        from storyline.corpus.duplicates import DocMeta
+
+        return {i: DocMeta(i, p, s or 0, o) for i, (p, s, o) in self.store.article_metas(ids).items()}
+
+
+def _copy_links(shard: _Shard, article, signature: bytes) -> list:
+    """Exact and near links of one new article against its earlier candidates in the store."""
+    from storyline.corpus.duplicates import DocMeta, make_link, near_evidence
+    from storyline.text_utils import shingle_hashes
+
+    finder, store = shard.finder, shard.store
+    exact, hv = finder.unpack(article.id, signature)
+    exact_key, bands = finder.blocking_keys(signature)
+    hits = store.dup_key_hits(MINHASH, [exact_key, *bands])
+    candidates = shard.earlier(article.id, (a for a, _k in hits))
+    if not candidates:
+        return []
+    meta = DocMeta(article.id, article.published, article.seq or 0, article.outlet)
+    metas = shard.metas(candidates)
+    sigs = store.get_vectors(candidates, MINHASH, shard.model)
+    theirs_of = {o: finder.unpack(o, sigs[o]) for o in sorted(candidates) if o in sigs and o in metas}
+    links, linked = [], set()
+    for other, (their_exact, _hv) in theirs_of.items():
+        if not finder.is_empty(exact) and their_exact == exact:
+            links.append(make_link(meta, metas[other], "exact", 1.0, [{"type": "hash", "normalized_hash": exact.hex()}]))
+            linked.add(other)
+    shingles = shingle_hashes(article.text, finder.shingle_size) if hv is not None else None
+    for other, (_exact, their_hv) in theirs_of.items():
+        if other in linked or hv is None or their_hv is None:
+            continue
+        theirs = None
+        if other in shard.position:  # new in this update: its text is at hand (as when both were added)
+            text = store.get_article(other).text
+            theirs = shingle_hashes(text, finder.shingle_size)
+        score, evidence = near_evidence(hv, their_hv, shingles, theirs)
+        if score >= finder.threshold:
+            links.append(make_link(meta, metas[other], "near", score, [evidence]))
+    return links
+
+
+def _rewrite_links(shard: _Shard, article, skip: set[str]) -> list:
+    """Rewrite links of one new article: candidates from its band/quotation keys, features of the
+    best few candidates only."""
+    import numpy as np
+
+    from storyline.corpus.rewrites import RewriteFeatures
+
+    store, rewrites = shard.store, shard.rewrites
+    blob = store.get_vector(article.id, SENTENCES, "minilm")
+    if blob is None:
+        return []
+    doc, feats = _dupdoc(article, _quotes_of(store, article.id)), RewriteFeatures.from_bytes(blob)
+    vec = feats.doc_vector()
+    bands, quotes = rewrites.blocking_keys(doc, feats)
+    if vec is None:
+        return []
+    hits = store.dup_key_hits(SENTENCES, bands + quotes)
+    quote_keys, postings = set(quotes), defaultdict(int)
+    for _a, key in hits:
+        postings[key] += 1
+    # a stock phrase quoted everywhere is no evidence of copying (the in-memory index's 200 limit)
+    found = {a for a, key in hits if key not in quote_keys or postings[key] <= 200}
+    candidates = shard.earlier(article.id, found) - skip
+    if not candidates:
+        return []
+    metas = shard.metas(candidates)
+    docvecs = store.get_vectors(candidates, REWRITE_DOC, "minilm")
+    ordered = sorted((c for c in candidates if c in docvecs and c in metas),
+                     key=lambda c: (metas[c].seq, c))  # ties broken by ingest order, like the in-memory index
+    chosen = rewrites.top_candidates(vec, [(c, np.frombuffer(docvecs[c], dtype="<f4")) for c in ordered])
+    return rewrites.match(doc, feats, shard.prepared(chosen))
+
+
+def find_links(store, settings: Settings, ordered_ids: list[str], rank: int = 0, world_size: int = 1) -> list:
+    """Phase 2 (read-only): the duplicate links of shard ``rank`` of ``world_size`` of the new articles.
+
+    ``ordered_ids`` are all new articles in :func:`new_article_order`, already indexed by
+    :func:`index_new_articles`; shard ``rank`` takes every ``world_size``-th of them.  Reads candidates'
+    signatures and features only.  Merge the shards' lists with :func:`best_links`."""
+    shard = _Shard(store, settings, ordered_ids)
+    links: list = []
+    mine = ordered_ids[rank::world_size]
+    for start in range(0, len(mine), FRESH_CHUNK):
+        sigs = store.get_vectors(mine[start:start + FRESH_CHUNK], MINHASH, shard.model)
+        for article in store.iter_articles(mine[start:start + FRESH_CHUNK]):
+            if article.id not in sigs:
+                continue
+            found = _copy_links(shard, article, sigs[article.id])
+            if shard.rewrites is not None:
+                skip = {lk.original if lk.copy == article.id else lk.copy for lk in found}
+                found += _rewrite_links(shard, article, skip)
+            links += found
+    return links
+
+
+def find_links_task(db_url: str, settings: Settings, ordered_ids: list[str], rank: int, world_size: int) -> list:
+    """:func:`find_links` in a worker process (local pool or Ray task): opens its own read-only store."""
+    from storyline.store import open_store
+
+    with open_store(db_url, readonly=True) as store:
+        return find_links(store, settings, ordered_ids, rank, world_size)
+
+
+class DuplicateShardStep:
+    """Pipeline-step form of :func:`find_links` for the executors: items are shard ranks, each
+    result is that shard's list of links.  Workers open the store read-only, so the writer must
+    commit :func:`index_new_articles` first (see :func:`find_links_parallel`)."""
+
+    name = "duplicates"
+
+    def __init__(self, db_url: str, settings: Settings, ordered_ids: list[str], world_size: int):
+        self.db_url, self.settings, self.ordered_ids, self.world_size = db_url, settings, ordered_ids, world_size
+
+    def run(self, items: Iterable[int], rank: int = 0, world_size: int = 1):
+        for shard in items:
+            yield find_links_task(self.db_url, self.settings, self.ordered_ids, shard, self.world_size)
+
+
+def find_links_parallel(db_url: str, settings: Settings, ordered_ids: list[str], executor, world_size: int) -> list:
+    """All shards' links through an executor (``LocalExecutor``/``RayExecutor``), concatenated for
+    :func:`store_links`.  The new articles must be indexed and committed already."""
+    step = DuplicateShardStep(db_url, settings, ordered_ids, world_size)
+    return [link for shard_links in executor.map([step], range(world_size)) for link in shard_links]
+
+
+def update_duplicates(store, settings: Settings, new_ids: Iterable[str]) -> list:
+    """Link new articles to earlier ones (and earlier-published ones to new).  Returns the new links.
+
+    Memory and work are proportional to the new articles and their candidates, not to the corpus."""
+    new = list(dict.fromkeys(new_ids))
+    if not new:
+        return []
+    backfill_dup_keys(store, settings)
+    ordered = new_article_order(store, new)
+    index_new_articles(store, settings, ordered)
+    links = find_links(store, settings, ordered)
+    store_links(store, links)
+    return links
+
+
+def store_links(store, links: list) -> list:
+    """The writer's merge: one best link per copy (shards' lists concatenated), evidence mapped, stored."""
     chosen = best_links(links)
     for link in chosen:
         link.evidence = evidence_to_input(store, link)
     store.add_duplicates(chosen)
-    return links
+    return chosen
 
 
 def evidence_to_input(store, link) -> list[dict]:
@@ -127,48 +356,123 @@ def best_links(links: list) -> list:
 
 
 # -- stories ------------------------------------------------------------------------------------------
-def _story_docs(store, ids: Iterable[str] | None = None):
+STORY_TOPIC = "stories.topic:"  # state key prefix of one topic's row (summary, its stories' dates)
+STORY_ROW = "stories.story:"  # state key prefix of one story's row (sampled member features)
+STORY_CHUNK = 500  # articles whose mentions/duplicate links are read per query
+
+
+def _in_list(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _story_chunk(store, articles: list):
+    """StoryDocs of a chunk of articles: their mentions and copy links only (one query each)."""
     from storyline.corpus.stories import StoryDoc
 
-    copy_of = {d["copy"]: d["original"] for d in store.duplicates()}
+    ids = tuple(a.id for a in articles)
     ents: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for r in store.rows("SELECT article, name, type FROM mentions ORDER BY article, start"):
+    for r in store.rows(f"SELECT article, name, type FROM mentions WHERE article IN ({_in_list(len(ids))}) "
+                        "ORDER BY article, start", ids):
         ents[r["article"]].append((r["name"], r["type"]))
+    copy_of = {r["copy"]: r["original"] for r in
+               store.rows(f"SELECT copy, original FROM duplicates WHERE copy IN ({_in_list(len(ids))})", ids)}
+    for a in articles:
+        yield StoryDoc(id=a.id, title=a.title, text=a.text, published=a.published, outlet=a.outlet,
+                       entities=ents.get(a.id, []), is_copy_of=copy_of.get(a.id))
+
+
+def _story_docs(store, ids: Iterable[str] | None = None):
+    """StoryDocs of ``ids`` (default: every article), streamed; reads only those articles' rows."""
+    chunk: list = []
     for article in store.iter_articles(ids):
-        yield StoryDoc(id=article.id, title=article.title, text=article.text, published=article.published,
-                       outlet=article.outlet, entities=ents.get(article.id, []), is_copy_of=copy_of.get(article.id))
+        chunk.append(article)
+        if len(chunk) >= STORY_CHUNK:
+            yield from _story_chunk(store, chunk)
+            chunk = []
+    if chunk:
+        yield from _story_chunk(store, chunk)
+
+
+def _load_story_rows(store, prefix: str, ids: list[str]) -> dict:
+    out = {}
+    for start in range(0, len(ids), STORY_CHUNK):
+        keys = tuple(prefix + t for t in ids[start:start + STORY_CHUNK])
+        for r in store.rows(f"SELECT key, value FROM state WHERE key IN ({_in_list(len(keys))})", keys):
+            out[r["key"][len(prefix):]] = json.loads(r["value"])
+    return out
+
+
+def _load_story_topics(store, topic_ids: list[str]) -> dict:
+    return _load_story_rows(store, STORY_TOPIC, topic_ids)
+
+
+def _save_story_state(store, clusterer, topic_ids: Iterable[str], story_ids: Iterable[str]) -> None:
+    """The global part (df, topic index) and the rows of ``topic_ids`` and ``story_ids`` only."""
+    for tid in sorted(topic_ids):
+        store.set_state(STORY_TOPIC + tid, clusterer.topic_row(tid))
+    for sid in sorted(story_ids):
+        store.set_state(STORY_ROW + sid, clusterer.story_row(sid))
+    store.set_state(STORY_STATE, clusterer.global_state())
+
+
+def _placed(store, ids: list[str]) -> dict[str, tuple[str, str]]:
+    out = {}
+    for start in range(0, len(ids), STORY_CHUNK):
+        part = tuple(ids[start:start + STORY_CHUNK])
+        for r in store.rows(f"SELECT article, story, topic FROM story_articles WHERE article IN ({_in_list(len(part))})",
+                            part):
+            out[r["article"]] = (r["story"], r["topic"])
+    return out
 
 
 def update_stories(store, settings: Settings, new_ids: Iterable[str]) -> dict:
-    from storyline.corpus.stories import StoryClusterer
+    """Place new articles (``StoryClusterer.add``), reading and writing only the global state and the
+    rows of the topics they may join: the cost follows the new articles, not the corpus."""
+    from storyline.corpus.stories import STATE_VERSION, StoryClusterer
 
     new_ids = list(new_ids)
     if not new_ids:
         return {}
     state = store.get_state(STORY_STATE)
-    if not state or 2 * len(new_ids) >= store.count("articles"):
+    if not state or state.get("version") != STATE_VERSION or 2 * len(new_ids) >= store.count("articles"):
         # incremental assignment only approximates a full clustering (see docs/decisions.md): when the
-        # new articles are most of the corpus, cluster everything at once instead
+        # new articles are most of the corpus, cluster everything at once instead (also the upgrade
+        # path from a one-blob state of an older version)
         return recluster_stories(store, settings)
-    clusterer = StoryClusterer()
+    clusterer = StoryClusterer(topic_loader=lambda tids: _load_story_topics(store, tids),
+                               story_loader=lambda sids: _load_story_rows(store, STORY_ROW, sids))
     clusterer.load_state(state)
+    if "topics" in state:  # a whole state() snapshot was stored as one blob: split it into rows now
+        clusterer.dirty.update(clusterer.topics)
+        clusterer.dirty_stories.update(clusterer.stories)
     docs = sorted(_story_docs(store, new_ids), key=lambda d: (d.published or "9999", d.id))
+    # Placements add() must know: new ids already placed (skipped) and the originals of copies.
+    clusterer.assign = _placed(store, sorted({*new_ids, *(d.is_copy_of for d in docs if d.is_copy_of)}))
     assignments = clusterer.add(docs)
     store.set_story(assignments)
-    store.set_state(STORY_STATE, clusterer.state())
+    _save_story_state(store, clusterer, clusterer.dirty, clusterer.dirty_stories)
     return assignments
 
 
-def recluster_stories(store, settings: Settings) -> dict:
-    """Full, deterministic re-clustering of every stored article."""
+def recluster_stories(store, settings: Settings, executor=None) -> dict:
+    """Full, deterministic re-clustering of every stored article (``executor``: where topics' stories
+    run; the result is the same)."""
     from storyline.corpus.stories import StoryClusterer
 
     clusterer = StoryClusterer()
-    assignments = clusterer.cluster(list(_story_docs(store)))
-    store.conn.execute("DELETE FROM story_articles")
-    store.set_story(assignments)
-    store.set_state(STORY_STATE, clusterer.state())
+    assignments = clusterer.cluster(_story_docs(store), executor=executor)
+    replace_stories(store, clusterer)
     return assignments
+
+
+def replace_stories(store, clusterer) -> None:
+    """Store a full clustering (``clusterer.cluster`` was run): every assignment and state row is
+    replaced (call inside ``transaction()``)."""
+    store.conn.execute("DELETE FROM story_articles")
+    for prefix in (STORY_TOPIC, STORY_ROW):  # a key range, so the primary key index serves it
+        store.conn.execute("DELETE FROM state WHERE key >= ? AND key < ?", (prefix, prefix[:-1] + ";"))
+    store.set_story(clusterer.assign)
+    _save_story_state(store, clusterer, clusterer.topics, clusterer.stories)
 
 
 # -- entities and events (recomputed from stored annotations) --------------------------------------------
@@ -243,6 +547,7 @@ def rebuild_corpus(store, settings: Settings) -> dict:
     with store.transaction():
         store.conn.execute("DELETE FROM duplicates")
         store.conn.execute("DELETE FROM vectors WHERE kind = ?", (MINHASH,))
+        store.conn.execute("DELETE FROM dup_keys WHERE kind = ?", (MINHASH,))  # sentence keys stay with their features
         ids = store.article_ids()
         out = {"duplicates": len(update_duplicates(store, settings, ids))}
     with store.transaction():

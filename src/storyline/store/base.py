@@ -316,6 +316,45 @@ class BaseStore:
         self.conn.execute("INSERT INTO state VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                           (key, json.dumps(value, sort_keys=True)))
 
+    # -- duplicate blocking keys (store-backed LSH of corpus/update.py's duplicate stages) ---------
+    def put_dup_keys(self, article_id: str, kind: str, keys: Iterable[int]) -> None:
+        """Replace an article's blocking keys of ``kind`` (64-bit signed ints)."""
+        self.conn.execute("DELETE FROM dup_keys WHERE article = ? AND kind = ?", (article_id, kind))
+        self._insert_many("INSERT INTO dup_keys VALUES (?,?,?)", [(article_id, kind, k) for k in sorted(set(keys))])
+
+    def _select_in(self, sql: str, values: Iterable[Any], params: tuple = ()) -> Iterator[Any]:
+        """Rows of ``sql`` whose ``{marks}`` is an IN list over ``values``, 500 values per query."""
+        values = sorted(set(values))
+        for i in range(0, len(values), 500):
+            chunk = values[i:i + 500]
+            yield from self.conn.execute(sql.format(marks=",".join("?" * len(chunk))), (*chunk, *params))
+
+    def dup_key_hits(self, kind: str, keys: Iterable[int]) -> list[tuple[str, int]]:
+        """``(article, key)`` of every stored article sharing one of ``keys`` (of ``kind``)."""
+        return [(r[0], r[1]) for r in self._select_in(
+            "SELECT article, key FROM dup_keys WHERE key IN ({marks}) AND kind = ?", keys, (kind,))]
+
+    def get_vectors(self, article_ids: Iterable[str], kind: str, model: str) -> dict[str, bytes]:
+        """``get_vector`` for many articles at once (absent ones are left out)."""
+        return {r[0]: bytes(r[1]) for r in self._select_in(
+            "SELECT article, data FROM vectors WHERE article IN ({marks}) AND kind = ? AND model = ?",
+            article_ids, (kind, model))}
+
+    def article_metas(self, article_ids: Iterable[str]) -> dict[str, tuple]:
+        """``id -> (published, seq, outlet)`` without reading texts."""
+        return {r[0]: (r[1], r[2], r[3]) for r in self._select_in(
+            "SELECT id, published, seq, outlet FROM articles WHERE id IN ({marks})", article_ids)}
+
+    def vectors_without_keys(self, vector_kind: str, model: str, key_kind: str, after: str = "",
+                             limit: int = 500) -> list[str]:
+        """Articles (ids > ``after``, in id order) with a ``vector_kind``/``model`` vector but no blocking
+        keys of ``key_kind`` (stored before the keys existed): what a backfill must index.  Pages
+        with ``after`` (an article may legitimately have no keys).  Scans the vectors: run it rarely."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT v.article FROM vectors v WHERE v.kind = ? AND v.model = ? AND v.article > ? AND NOT EXISTS "
+            "(SELECT 1 FROM dup_keys k WHERE k.article = v.article AND k.kind = ?) ORDER BY v.article LIMIT ?",
+            (vector_kind, model, after, key_kind, limit))]
+
 
 class Snapshot:
     def __init__(self, conn: Any, begin: str):

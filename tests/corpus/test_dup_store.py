@@ -1,0 +1,226 @@
+"""Store-backed, shard-wise duplicate stages (corpus/update.py): candidates come from the ``dup_keys``
+table, an update reads only the new articles and their candidates, and shards merge to the unsharded
+result.  All texts are synthetic."""
+from __future__ import annotations
+
+import hashlib
+import random
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from storyline.corpus import update as up
+from storyline.offsets import OffsetMap
+from storyline.records import Article, sha256_hex
+from storyline.settings import load_settings
+from storyline.store.sqlite import SQLiteStore
+
+WORDS = ("harbour mooring ferry council budget vessel bridge orchard quarry meadow lantern signal tower "
+         "river market school clinic garden station library canal pier depot tram orchard wharf").split()
+
+
+def prose(seed: int, n: int = 80) -> str:
+    rng = random.Random(seed)
+    sents = [" ".join(rng.choice(WORDS) for _ in range(9)).capitalize() + "." for _ in range(n // 9)]
+    return " ".join(sents)
+
+
+def edit(text: str, seed: int, share: float = 0.05) -> str:
+    """A near copy: a few words replaced."""
+    rng = random.Random(seed)
+    words = text.split(" ")
+    for i in rng.sample(range(len(words)), int(len(words) * share)):
+        words[i] = "zephyr"
+    return " ".join(words)
+
+
+def settings(rewrites: bool = False):
+    return load_settings(overrides={"duplicates": {"rewrites": rewrites}}, environ={})
+
+
+def put(store, art_id: str, text: str, published: str | None) -> None:
+    h = sha256_hex(text.encode())
+    art = Article(id=art_id, content_hash=h, raw_hash=h, text=text, offsets=OffsetMap.identity(len(text)),
+                  source_uri=f"file:///{art_id}.txt", kind="text", title=art_id, outlet="Ledger",
+                  published=published, published_source="meta")
+    with store.transaction():
+        store.put_article(art, text.encode())
+
+
+def update(store, ids, s=None):
+    with store.transaction():
+        return up.update_duplicates(store, s or settings(), ids)
+
+
+def links_of(store) -> set[tuple[str, str, str]]:
+    return {(d["copy"], d["original"], d["kind"]) for d in store.duplicates()}
+
+
+@pytest.fixture
+def store(tmp_path):
+    with SQLiteStore(tmp_path / "s.db") as st:
+        yield st
+
+
+def test_update_reads_only_new_articles_and_candidates(store, monkeypatch):
+    base = prose(1, 200)
+    put(store, "orig", base, "2024-05-02")
+    for i in range(30):  # unrelated stored articles: never read again
+        put(store, f"other{i}", prose(100 + i, 200), "2024-05-01")
+    update(store, store.article_ids())
+    put(store, "near", edit(base, 5), "2024-05-03")
+    put(store, "exact", base.upper(), "2024-05-04")
+    read: list[str] = []
+    for name in ("get_vectors", "article_metas"):
+        real = getattr(store, name)
+        monkeypatch.setattr(store, name, lambda ids, *a, _r=real: (read.extend(ids := list(ids)), _r(ids, *a))[1])
+    real_iter = store.iter_articles
+    monkeypatch.setattr(store, "iter_articles", lambda ids=None, **k: (read.extend(ids or ["ALL"]), real_iter(ids, **k))[1])
+    update(store, ["near", "exact"])
+    assert set(read) <= {"orig", "near", "exact"}, "an update must not read unrelated stored articles"
+    assert links_of(store) == {("near", "orig", "near"), ("exact", "orig", "exact")}
+
+
+def test_stored_later_published_article_becomes_copy_of_new_original(store):
+    base = prose(2, 200)
+    put(store, "late", edit(base, 3), "2024-06-10")
+    update(store, ["late"])
+    assert store.duplicates() == []
+    put(store, "early", base, "2024-06-01")  # arrives later, was published first
+    update(store, ["early"])
+    assert links_of(store) == {("late", "early", "near")}
+
+
+def test_old_database_without_keys_is_backfilled(store):
+    base = prose(3, 200)
+    put(store, "orig", base, "2024-05-02")
+    update(store, ["orig"])
+    with store.transaction():  # as a database written before migration 0005
+        store.conn.execute("DELETE FROM dup_keys")
+        store.conn.execute("DELETE FROM state WHERE key = ?", (up.KEYS_BACKFILLED,))
+    put(store, "copy", edit(base, 4), "2024-05-03")
+    update(store, ["copy"])
+    assert links_of(store) == {("copy", "orig", "near")}
+    assert store.get_state(up.KEYS_BACKFILLED) == {"minhash": True, "sentences": False}
+
+
+def test_store_links_equal_in_memory_finder(store):
+    from storyline.corpus.duplicates import DupDoc, find_duplicates
+
+    rng = random.Random(9)
+    texts = {}
+    for i in range(12):
+        texts[f"a{i}"] = prose(200 + i, 150)
+    for i in range(12):
+        src = texts[f"a{rng.randrange(12)}"]
+        texts[f"c{i}"] = edit(src, i, share=rng.choice([0.02, 0.08, 0.15])) if i % 3 else src.lower()
+    for i, (k, t) in enumerate(texts.items()):
+        put(store, k, t, f"2024-07-{1 + i % 20:02d}")
+    ids = store.article_ids()
+    update(store, ids[:10])  # two updates: stored signatures are judged on the MinHash estimate
+    update(store, ids[10:])
+    docs = [DupDoc(a.id, a.text, a.published, a.seq) for a in store.iter_articles()]
+    expected = up.best_links(find_duplicates(docs))
+    got = links_of(store)
+    assert got and {(l.copy, l.kind) for l in expected} <= {(c, k) for c, _o, k in got} | {
+        (l.copy, l.kind) for l in expected if l.kind == "near" and 0.45 < l.score < 0.55}
+
+
+class HashEmbedder:
+    """A cheap, deterministic stand-in for MiniLM: hashed bag of words (tests need no model)."""
+
+    def encode(self, texts, batch_size=32, max_tokens=256):
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for w in text.lower().split():
+                out[row, int(hashlib.md5(w.encode()).hexdigest(), 16) % 384] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """300 generated articles (storyline.demo.generate) ingested into a store, nothing else computed."""
+    from storyline.ingest import ingest
+
+    root = tmp_path_factory.mktemp("gen")
+    subprocess.run([sys.executable, "-m", "storyline.demo.generate", str(root / "corpus"), "--n", "300"],
+                   check=True, capture_output=True)
+    s = load_settings(overrides={"store": {"db": str(root / "g.db")},
+                                 "ingest": {"analyze": False, "corpus_stages": False, "workers": 1}}, environ={})
+    with SQLiteStore(root / "g.db") as st:
+        ingest([root / "corpus" / "articles", root / "corpus" / "shards"], st, s, meta=root / "corpus" / "meta.jsonl")
+    return root / "g.db"
+
+
+def _key(links):
+    return sorted((l.copy, l.original, l.kind, l.score) for l in links)
+
+
+def _indexed_whole(db, s):
+    """Index every stored article as new (phase 1), then the unsharded links (phase 2)."""
+    with SQLiteStore(db) as st:
+        ordered = up.new_article_order(st, st.article_ids())
+        with st.transaction():
+            up.index_new_articles(st, s, ordered)
+        return ordered, up.find_links(st, s, ordered)
+
+
+def test_two_shards_merge_to_the_unsharded_result(generated, monkeypatch):
+    import storyline.embed
+
+    monkeypatch.setattr(storyline.embed, "get_embedder", lambda *a, **k: HashEmbedder())
+    s = settings(rewrites=True)
+    ordered, whole = _indexed_whole(generated, s)
+    with SQLiteStore(generated, readonly=True) as st:
+        shards = [up.find_links(st, s, ordered, rank, 2) for rank in range(2)]
+    assert "near" in {l.kind for l in whole}
+    assert _key(shards[0] + shards[1]) == _key(whole)
+    assert _key(up.best_links(shards[0] + shards[1])) == _key(up.best_links(whole))
+    assert shards[0] and shards[1]
+
+
+def test_shards_through_the_local_executor(generated):
+    from storyline.executors import LocalExecutor
+
+    s = settings(rewrites=False)
+    ordered, whole = _indexed_whole(generated, s)
+    merged = up.find_links_parallel(str(generated), s, ordered, LocalExecutor(workers=2, batch_size=1), 2)
+    assert whole and _key(merged) == _key(whole)
+
+
+def _rewrite_pair() -> tuple[str, str]:
+    """An original and a word-shuffled rewrite: no shared 5-shingle, same words and figures per sentence."""
+    rng = random.Random(4)
+    original, rewrite = [], []
+    for n in range(10):
+        words = [rng.choice(WORDS) for _ in range(8)] + [str(100 + 7 * n)]
+        shuffled = words[:]
+        rng.shuffle(shuffled)
+        original.append("Then " + " ".join(words) + ".")
+        rewrite.append("Then " + " ".join(shuffled) + ".")
+    return " ".join(original), " ".join(rewrite)
+
+
+def test_sentence_keys_are_backfilled_and_rewrites_found(store, monkeypatch):
+    import storyline.embed
+
+    monkeypatch.setattr(storyline.embed, "get_embedder", lambda *a, **k: HashEmbedder())
+    original, rewrite = _rewrite_pair()
+    put(store, "orig", original, "2024-08-01")
+    update(store, ["orig"], settings(rewrites=True))
+    with store.transaction():  # as a database written before migration 0005
+        store.conn.execute("DELETE FROM dup_keys")
+        store.conn.execute("DELETE FROM vectors WHERE kind = ?", (up.REWRITE_DOC,))
+        store.conn.execute("DELETE FROM state WHERE key = ?", (up.KEYS_BACKFILLED,))
+    put(store, "rw", rewrite, "2024-08-02")
+    update(store, ["rw"], settings(rewrites=True))
+    assert links_of(store) == {("rw", "orig", "rewrite")}
+    with store.transaction():  # a rebuild re-indexes everything and re-embeds nothing (cached features)
+        monkeypatch.setattr(storyline.embed, "get_embedder", lambda *a, **k: pytest.fail("re-embedded"))
+        store.conn.execute("DELETE FROM duplicates")
+        store.conn.execute("DELETE FROM vectors WHERE kind = ?", (up.MINHASH,))
+        up.update_duplicates(store, settings(rewrites=True), store.article_ids())
+    assert links_of(store) == {("rw", "orig", "rewrite")}

@@ -525,8 +525,10 @@ def run_benchmark(cfg: BenchConfig, scale: Iterable[int] = (), log=print) -> dic
         out["main"] = run_size(cfg, cfg.n, root / "main", cfg.stages, log)
         out["scale"] = []
         for n in scale:
-            log(f"-- scale run: {n} articles ({', '.join(SCALE_STAGES)})")
-            out["scale"].append(run_size(cfg, n, root / f"scale-{n}", SCALE_STAGES, log))
+            # the api stage rides along when asked for: story-page latency against corpus size
+            stages = SCALE_STAGES + (("api",) if "api" in cfg.stages else ())
+            log(f"-- scale run: {n} articles ({', '.join(stages)})")
+            out["scale"].append(run_size(cfg, n, root / f"scale-{n}", stages, log))
         return out
     finally:
         if not cfg.keep:
@@ -658,6 +660,14 @@ def render_markdown(report: dict[str, Any], command: str) -> str:
                                  f"{r.rss_peak_kb / 1024:.0f} MB | {r.rss_start_kb / 1024:.0f} MB | "
                                  f"{r.per_item_kb:.2f} KB |")
         lines.append("")
+        api = [(sub["n"], r) for sub in [run, *report["scale"]] for r in sub["results"] if r.stage == "api"]
+        if len(api) > 1:
+            lines += ["Story requests against corpus size (in-process client, sampled stories):", "",
+                      "| articles | API story p50 ms | API story p95 ms | web story page p50 ms | web story page p95 ms |",
+                      "|---:|---:|---:|---:|---:|"]
+            lines += [f"| {n} | {r.extra['api_50_ms']:.1f} | {r.extra['api_95_ms']:.1f} | {r.extra['web_50_ms']:.1f} | "
+                      f"{r.extra['web_95_ms']:.1f} |" for n, r in api]
+            lines.append("")
     lines.append(END)
     return "\n".join(lines) + "\n"
 

@@ -224,3 +224,23 @@ def test_sentence_keys_are_backfilled_and_rewrites_found(store, monkeypatch):
         store.conn.execute("DELETE FROM vectors WHERE kind = ?", (up.MINHASH,))
         up.update_duplicates(store, settings(rewrites=True), store.article_ids())
     assert links_of(store) == {("rw", "orig", "rewrite")}
+
+
+def test_sharded_rebuild_gives_the_same_corpus_results(generated, tmp_path):
+    """`storyline rebuild --executor local`: duplicates in shards, stories topic by topic, merged by the
+    writer — the same duplicates and stories as the single-process rebuild."""
+    import shutil
+
+    from storyline.executors import LocalExecutor
+
+    s = settings(rewrites=False)
+    results = []
+    for name, kwargs in (("plain", {}), ("sharded", {"executor": LocalExecutor(workers=2, batch_size=1), "shards": 3})):
+        db = tmp_path / f"{name}.db"
+        shutil.copy(generated, db)
+        with SQLiteStore(db) as st:
+            out = up.rebuild_corpus(st, s, **kwargs)
+            results.append((links_of(st), st.story_assignments(), len(st.article_ids())))
+    (links_plain, stories_plain, n_articles), (links_sharded, stories_sharded, _n) = results
+    assert links_plain and links_sharded == links_plain
+    assert len(stories_plain) == n_articles and stories_sharded == stories_plain

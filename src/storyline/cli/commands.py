@@ -1,6 +1,7 @@
 """Commands beyond ingest/extract/stats/errors.  Each is a thin wrapper over a library call."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -189,13 +190,30 @@ def export(obj, db, fmt, output):
 
 @cli.command()
 @db_option
+@click.option("--executor", type=click.Choice(["local", "ray"]), default=None,
+              help="Compute duplicates shard-wise and stories topic by topic on this executor, then merge.")
+@click.option("--workers", type=int, default=None, help="With --executor: worker processes (0 = one per core).")
+@click.option("--address", default=None, help="With --executor ray: address of an existing Ray cluster.")
 @click.pass_obj
-def rebuild(obj, db):
-    """Recompute every corpus-level result (duplicates, stories, entities, events) from stored articles."""
+def rebuild(obj, db, executor, workers, address):
+    """Recompute every corpus-level result (duplicates, stories, entities, events) from stored articles.
+
+    \b
+    Examples:
+      storyline rebuild
+      storyline rebuild --executor ray --workers 8     # shards merged by this process; same result
+    """
     from storyline.corpus.update import rebuild_corpus
+    from storyline.executors import executor_for
 
     store, settings = open_db(obj, db)
-    click.echo(dumps(rebuild_corpus(store, settings)))
+    if executor is None:
+        click.echo(dumps(rebuild_corpus(store, settings)))
+        return
+    settings = obj.settings(store={"db": db}, ingest={"executor": executor, "workers": workers, "ray_address": address})
+    runner = executor_for(settings)
+    shards = max(2, settings.ingest.workers or (os.cpu_count() or 1))
+    click.echo(dumps(rebuild_corpus(store, settings, executor=runner, shards=shards)))
 
 
 @cli.command()

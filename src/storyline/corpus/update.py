@@ -542,16 +542,32 @@ def update_corpus(store, settings: Settings, new_ids: Iterable[str]) -> dict:
     return out
 
 
-def rebuild_corpus(store, settings: Settings) -> dict:
-    """Recompute every corpus-level result from the stored articles (deterministic)."""
+def rebuild_corpus(store, settings: Settings, executor=None, shards: int = 1) -> dict:
+    """Recompute every corpus-level result from the stored articles (deterministic).
+
+    With an ``executor`` (local process pool or Ray), the duplicate links are found in ``shards``
+    read-only shards and the stories of each topic as separate jobs, then merged by this process (the
+    single writer); the result is the same as without.  The sharded duplicate search needs the new
+    signatures and keys committed first, so duplicates take two transactions there: a crash between
+    them leaves the links empty until ``rebuild`` is run again."""
     with store.transaction():
         store.conn.execute("DELETE FROM duplicates")
         store.conn.execute("DELETE FROM vectors WHERE kind = ?", (MINHASH,))
         store.conn.execute("DELETE FROM dup_keys WHERE kind = ?", (MINHASH,))  # sentence keys stay with their features
         ids = store.article_ids()
-        out = {"duplicates": len(update_duplicates(store, settings, ids))}
+        if executor is None:
+            out = {"duplicates": len(update_duplicates(store, settings, ids))}
+        else:
+            backfill_dup_keys(store, settings)
+            ordered = new_article_order(store, ids)
+            index_new_articles(store, settings, ordered)
+    if executor is not None:
+        links = find_links_parallel(store.url, settings, ordered, executor, max(1, shards))
+        with store.transaction():
+            out = {"duplicates": len(links)}
+            store_links(store, links)
     with store.transaction():
-        out["stories"] = len(recluster_stories(store, settings))
+        out["stories"] = len(recluster_stories(store, settings, executor=executor))
     with store.transaction():
         out["entities"] = update_entities(store, settings)
     with store.transaction():

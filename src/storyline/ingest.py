@@ -12,7 +12,7 @@ from pathlib import Path
 from storyline.executors import executor_for
 from storyline.faults import crash_point
 from storyline.nlp import ANALYSIS_VERSION
-from storyline.pipeline import AnalyzeStep, CleanStep
+from storyline.pipeline import AnalyzeStep, CleanStep, EmbedStep
 from storyline.records import Article, Failure, RawDoc, Skipped
 from storyline.settings import Settings
 from storyline.sources import read_paths
@@ -64,6 +64,10 @@ def build_steps(settings: Settings, analyze: bool) -> list:
     steps: list = [CleanStep()]
     if analyze:
         steps.append(AnalyzeStep(settings.nlp.spacy_model, tuple(settings.nlp.gazetteers), tuple(settings.nlp.actors)))
+    if settings.duplicates.rewrites and settings.ingest.corpus_stages:
+        # the rewrite layer's sentence embeddings are per-document work: done by the workers, stored
+        # with the article, reused by the corpus stage (one onnxruntime thread each when they share cores)
+        steps.append(EmbedStep(threads=1 if settings.ingest.workers != 1 or settings.ingest.executor == "ray" else None))
     return steps
 
 
@@ -123,6 +127,8 @@ def _write(result, store, report: IngestReport, version: str) -> None:
         report.new_ids.append(article.id)
         if article.analysis is not None:
             store.put_analysis(article.id, article.analysis, version)
+        for kind, model, blob in article.vectors:
+            store.put_vector(article.id, kind, model, blob)
         crash_point("write")
     else:
         report.already += 1

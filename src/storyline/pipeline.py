@@ -113,3 +113,38 @@ def run_steps(steps: list[Step], items: Iterable[Any], rank: int = 0, world_size
     for step in steps:
         stream = step.run(stream, rank, world_size)
     return iter(stream)
+
+
+class EmbedStep(Step):
+    """(RawDoc, Article) → the same, with the article's sentence features (the rewrite layer's
+    sentence spans and MiniLM vectors) in ``article.vectors``.  Embedding is per-document work: done
+    here it runs in the executor's workers (processes, Ray tasks) instead of in the single writer's
+    corpus stage, which then reuses the stored features.  ``threads``: onnxruntime threads per worker
+    (1 when several workers share the cores)."""
+
+    name = "embed"
+
+    def __init__(self, threads: int | None = None):
+        self.threads = threads
+
+    def run(self, items: Iterable[Any], rank: int = 0, world_size: int = 1) -> Iterator[Any]:
+        from storyline.corpus.duplicates import DupDoc
+        from storyline.corpus.rewrites import RewriteFinder
+        from storyline.corpus.update import SENTENCES, SENTENCE_MODEL
+        from storyline.embed import get_embedder
+
+        items = list(items)
+        articles = [item[1] for item in items if isinstance(item, tuple)]
+        if articles:
+            try:
+                get_embedder(self.threads)  # the process's shared embedder (created once, with these threads)
+                docs = [DupDoc(id=a.id, text=a.text, published=a.published, seq=0, outlet=a.outlet) for a in articles]
+                for article, feats in zip(articles, RewriteFinder().features_many(docs)):
+                    article.vectors.append((SENTENCES, SENTENCE_MODEL, feats.to_bytes()))
+            except StorylineError:
+                raise
+            except Exception as exc:  # noqa: BLE001 — the corpus stage embeds these articles itself
+                yield from (self.failure(item, f"embedding failed ({type(exc).__name__}: {exc} [{_where(exc)}]); "
+                                            "the corpus stage embeds the article instead")
+                            for item in items if isinstance(item, tuple))
+        yield from items

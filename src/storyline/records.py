@@ -87,6 +87,9 @@ class Article:
     meta: dict[str, Any] = field(default_factory=dict)
     analysis: Analysis | None = None
     seq: int | None = None  # ingest order, assigned by the store
+    # per-document vectors computed by a worker step (kind, model, blob), stored with the article by
+    # the writer: heavy per-document work (sentence embeddings) then spreads over the executor's workers
+    vectors: list[tuple[str, str, bytes]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         d = {

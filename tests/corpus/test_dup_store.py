@@ -244,3 +244,38 @@ def test_sharded_rebuild_gives_the_same_corpus_results(generated, tmp_path):
     (links_plain, stories_plain, n_articles), (links_sharded, stories_sharded, _n) = results
     assert links_plain and links_sharded == links_plain
     assert len(stories_plain) == n_articles and stories_sharded == stories_plain
+
+
+def test_ingest_embeds_in_the_workers_and_the_corpus_stage_reuses_it(tmp_path, monkeypatch):
+    """With rewrites on, sentence features are computed by the per-document EmbedStep and stored with
+    each article; the corpus stage then embeds nothing and finds the same links as embedding there."""
+    import storyline.embed
+    from storyline.corpus.rewrites import RewriteFinder
+    from storyline.ingest import build_steps, ingest
+
+    monkeypatch.setattr(storyline.embed, "get_embedder", lambda *a, **k: HashEmbedder())
+    folder = tmp_path / "in"
+    folder.mkdir()
+    base = prose(7, 200)
+    for name, text in (("a", base), ("b", edit(base, 3)), ("c", prose(8, 200))):
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    results = []
+    for name, embed_at_ingest in (("workers", True), ("corpus", False)):
+        s = load_settings(overrides={"store": {"db": str(tmp_path / f"{name}.db")}, "duplicates": {"rewrites": True},
+                                     "ingest": {"analyze": False, "corpus_stages": True, "workers": 1}}, environ={})
+        assert "embed" in [st.name for st in build_steps(s, False)]
+        with SQLiteStore(tmp_path / f"{name}.db") as st:
+            if not embed_at_ingest:
+                monkeypatch.setattr("storyline.ingest.build_steps", lambda settings, analyze: build_steps(settings, analyze)[:1])
+            report = ingest([folder], st, s)
+            stored = st.get_vectors(report.new_ids, up.SENTENCES, up.SENTENCE_MODEL)
+            assert len(stored) == (3 if embed_at_ingest else 0)
+            calls = []
+            original = RewriteFinder.features_many
+            monkeypatch.setattr(RewriteFinder, "features_many",
+                                lambda self, docs: calls.append(len(docs)) or original(self, docs))
+            update(st, report.new_ids, s)
+            monkeypatch.setattr(RewriteFinder, "features_many", original)
+            assert sum(calls) == (0 if embed_at_ingest else 3)
+            results.append(links_of(st))
+    assert results[0] == results[1] and ("b", "a", "near") in results[0]

@@ -76,6 +76,8 @@ def test_full_database_rolls_back_the_batch(tmp_path):
     corpus = make_generated(tmp_path / "gen", 150)
     db = tmp_path / "full.db"
     settings = settings_for(db, analyze=False)
+    # no sentence features stored with the articles: the page budget below is sized for text + signatures
+    settings.duplicates.rewrites = False
     with open_store(str(db)) as store:
         pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
         store.conn.execute(f"PRAGMA max_page_count = {pages + 220}")
@@ -85,7 +87,6 @@ def test_full_database_rolls_back_the_batch(tmp_path):
         stored = store.count("articles")
     assert 0 < stored < 150 and stored % COMMIT_EVERY == 0  # whole batches only
     assert_checks_clean(db)
-    settings.duplicates.rewrites = False
     ingest_and_update([corpus], settings)  # space freed (a new connection has no page limit): re-run
     with open_store(str(db), readonly=True) as store:
         assert store.count("articles") == len({f.read_bytes() for f in corpus.rglob("*.txt")})  # exact copies once

@@ -20,6 +20,7 @@ from storyline.settings import Settings
 
 MINHASH = "minhash"
 SENTENCES = "sentences"
+SENTENCE_MODEL = "minilm"  # the model key of stored sentence features (all-MiniLM-L6-v2)
 STORY_STATE = "stories.state"
 FRESH_CHUNK = 256  # new articles read, embedded and indexed per step
 
@@ -82,7 +83,7 @@ def _put_rewrite_keys(store, rewrites, doc, feats) -> None:
     store.put_dup_keys(doc.id, SENTENCES, bands + quotes)
     vec = feats.doc_vector()
     if vec is not None:
-        store.put_vector(doc.id, REWRITE_DOC, "minilm", vec.astype("<f4").tobytes())
+        store.put_vector(doc.id, REWRITE_DOC, SENTENCE_MODEL, vec.astype("<f4").tobytes())
 
 
 def backfill_dup_keys(store, settings: Settings) -> int:
@@ -107,8 +108,8 @@ def backfill_dup_keys(store, settings: Settings) -> int:
             done += 1
     ids = [""]
     while (rewrites is not None and not done_kinds.get(SENTENCES)
-           and (ids := store.vectors_without_keys(SENTENCES, "minilm", SENTENCES, after=ids[-1]))):
-        blobs = store.get_vectors(ids, SENTENCES, "minilm")
+           and (ids := store.vectors_without_keys(SENTENCES, SENTENCE_MODEL, SENTENCES, after=ids[-1]))):
+        blobs = store.get_vectors(ids, SENTENCES, SENTENCE_MODEL)
         for article in store.iter_articles(ids):
             _put_rewrite_keys(store, rewrites, _dupdoc(article, _quotes_of(store, article.id)),
                               RewriteFeatures.from_bytes(blobs[article.id]))
@@ -136,13 +137,13 @@ def index_new_articles(store, settings: Settings, ordered_ids: list[str]) -> Non
         if rewrites is None:
             continue
         docs = [_dupdoc(a, _quotes_of(store, a.id)) for a in chunk]
-        cached = store.get_vectors([d.id for d in docs], SENTENCES, "minilm")
+        cached = store.get_vectors([d.id for d in docs], SENTENCES, SENTENCE_MODEL)
         todo = [d for d in docs if d.id not in cached]
         fresh = dict(zip((d.id for d in todo), rewrites.features_many(todo)))
         for doc in docs:
             feats = fresh.get(doc.id) or RewriteFeatures.from_bytes(cached[doc.id])
             if doc.id in fresh:
-                store.put_vector(doc.id, SENTENCES, "minilm", feats.to_bytes())
+                store.put_vector(doc.id, SENTENCES, SENTENCE_MODEL, feats.to_bytes())
                 feats = RewriteFeatures.from_bytes(feats.to_bytes())  # the float16 form every reader sees
             _put_rewrite_keys(store, rewrites, doc, feats)
 
@@ -162,7 +163,7 @@ class _Shard:
         from storyline.corpus.rewrites import RewriteFeatures
 
         missing = [i for i in ids if i not in self._prepared]
-        blobs = self.store.get_vectors(missing, SENTENCES, "minilm")
+        blobs = self.store.get_vectors(missing, SENTENCES, SENTENCE_MODEL)
         for article in self.store.iter_articles([i for i in missing if i in blobs]):
             doc = _dupdoc(article, _quotes_of(self.store, article.id))
             self._prepared[article.id] = self.rewrites.prepared(doc, RewriteFeatures.from_bytes(blobs[article.id]))
@@ -229,7 +230,7 @@ def _rewrite_links(shard: _Shard, article, skip: set[str]) -> list:
     from storyline.corpus.rewrites import RewriteFeatures
 
     store, rewrites = shard.store, shard.rewrites
-    blob = store.get_vector(article.id, SENTENCES, "minilm")
+    blob = store.get_vector(article.id, SENTENCES, SENTENCE_MODEL)
     if blob is None:
         return []
     doc, feats = _dupdoc(article, _quotes_of(store, article.id)), RewriteFeatures.from_bytes(blob)
@@ -247,7 +248,7 @@ def _rewrite_links(shard: _Shard, article, skip: set[str]) -> list:
     if not candidates:
         return []
     metas = shard.metas(candidates)
-    docvecs = store.get_vectors(candidates, REWRITE_DOC, "minilm")
+    docvecs = store.get_vectors(candidates, REWRITE_DOC, SENTENCE_MODEL)
     ordered = sorted((c for c in candidates if c in docvecs and c in metas),
                      key=lambda c: (metas[c].seq, c))  # ties broken by ingest order, like the in-memory index
     chosen = rewrites.top_candidates(vec, [(c, np.frombuffer(docvecs[c], dtype="<f4")) for c in ordered])

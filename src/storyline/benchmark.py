@@ -231,7 +231,8 @@ def _stage_pipeline(p: dict) -> tuple[int, dict]:
     corpus, db = Path(p["corpus"]), Path(p["db"]).with_name(f"pipeline-{p['executor']}-{p['workers']}.db")
     for old in db.parent.glob(db.name + "*"):  # a re-run measures the same work from scratch
         old.unlink()
-    settings = _settings(str(db), executor=p["executor"], workers=p["workers"], analyze=True)
+    # corpus_stages on, as in a user's ingest: it also makes the workers compute the sentence embeddings
+    settings = _settings(str(db), executor=p["executor"], workers=p["workers"], analyze=True, corpus_stages=True)
     with open_store(str(db)) as store:
         t0 = time.perf_counter()
         report = ingest([corpus / "articles", corpus / "shards"], store, settings, meta=corpus / "meta.jsonl")

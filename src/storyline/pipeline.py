@@ -128,9 +128,8 @@ class EmbedStep(Step):
         self.threads = threads
 
     def run(self, items: Iterable[Any], rank: int = 0, world_size: int = 1) -> Iterator[Any]:
-        from storyline.corpus.duplicates import DupDoc
         from storyline.corpus.rewrites import RewriteFinder
-        from storyline.corpus.update import SENTENCES, SENTENCE_MODEL
+        from storyline.corpus.update import SENTENCE_MODEL, SENTENCES, _dupdoc
         from storyline.embed import get_embedder
 
         items = list(items)
@@ -138,8 +137,7 @@ class EmbedStep(Step):
         if articles:
             try:
                 get_embedder(self.threads)  # the process's shared embedder (created once, with these threads)
-                docs = [DupDoc(id=a.id, text=a.text, published=a.published, seq=0, outlet=a.outlet) for a in articles]
-                for article, feats in zip(articles, RewriteFinder().features_many(docs)):
+                for article, feats in zip(articles, RewriteFinder().features_many([_dupdoc(a) for a in articles])):
                     article.vectors.append((SENTENCES, SENTENCE_MODEL, feats.to_bytes()))
             except StorylineError:
                 raise

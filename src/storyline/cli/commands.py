@@ -206,14 +206,12 @@ def rebuild(obj, db, executor, workers, address):
     from storyline.corpus.update import rebuild_corpus
     from storyline.executors import executor_for
 
-    store, settings = open_db(obj, db)
+    store, settings = open_db(obj, db, ingest={"executor": executor, "workers": workers, "ray_address": address})
     if executor is None:
         click.echo(dumps(rebuild_corpus(store, settings)))
         return
-    settings = obj.settings(store={"db": db}, ingest={"executor": executor, "workers": workers, "ray_address": address})
-    runner = executor_for(settings)
     shards = max(2, settings.ingest.workers or (os.cpu_count() or 1))
-    click.echo(dumps(rebuild_corpus(store, settings, executor=runner, shards=shards)))
+    click.echo(dumps(rebuild_corpus(store, settings, executor=executor_for(settings), shards=shards)))
 
 
 @cli.command()

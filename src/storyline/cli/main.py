@@ -62,10 +62,11 @@ def cli(ctx, config):
     ctx.obj = Context(config)
 
 
-def open_db(ctx_obj: Context, db: str | None, *, readonly: bool = False):
+def open_db(ctx_obj: Context, db: str | None, *, readonly: bool = False, **sections):
+    """The store named by ``--db`` (or the settings) and the settings, with ``sections`` overridden."""
     from storyline.store import open_store
 
-    settings = ctx_obj.settings(store={"db": db})
+    settings = ctx_obj.settings(store={"db": db}, **sections)
     return open_store(settings.store.db, readonly=readonly), settings
 
 

@@ -307,6 +307,15 @@ def find_links_parallel(db_url: str, settings: Settings, ordered_ids: list[str],
     return [link for shard_links in executor.map([step], range(world_size)) for link in shard_links]
 
 
+def index_for_links(store, settings: Settings, new_ids: list[str]) -> list[str]:
+    """Everything the writer does before links can be searched: backfill old keys, order the new
+    articles, store their signatures, keys and features (phase 1).  Returns the new ids in order."""
+    backfill_dup_keys(store, settings)
+    ordered = new_article_order(store, new_ids)
+    index_new_articles(store, settings, ordered)
+    return ordered
+
+
 def update_duplicates(store, settings: Settings, new_ids: Iterable[str]) -> list:
     """Link new articles to earlier ones (and earlier-published ones to new).  Returns the new links.
 
@@ -314,9 +323,7 @@ def update_duplicates(store, settings: Settings, new_ids: Iterable[str]) -> list
     new = list(dict.fromkeys(new_ids))
     if not new:
         return []
-    backfill_dup_keys(store, settings)
-    ordered = new_article_order(store, new)
-    index_new_articles(store, settings, ordered)
+    ordered = index_for_links(store, settings, new)
     links = find_links(store, settings, ordered)
     store_links(store, links)
     return links
@@ -559,9 +566,7 @@ def rebuild_corpus(store, settings: Settings, executor=None, shards: int = 1) ->
         if executor is None:
             out = {"duplicates": len(update_duplicates(store, settings, ids))}
         else:
-            backfill_dup_keys(store, settings)
-            ordered = new_article_order(store, ids)
-            index_new_articles(store, settings, ordered)
+            ordered = index_for_links(store, settings, ids)
     if executor is not None:
         links = find_links_parallel(store.url, settings, ordered, executor, max(1, shards))
         with store.transaction():

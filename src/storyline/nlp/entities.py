@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from storyline.errors import InputError
+from storyline.nlp.doctext import doc_text, text_or_none
 from storyline.records import Mention
 
 # spaCy labels we keep: named things only (numbers, dates, money are other modules' business).
@@ -485,7 +486,7 @@ def _role_before(span: _Span, w: _Words, gaz: Gazetteer, ends: dict[int, _Span])
 
 
 def _ner_spans(doc, w: _Words, gaz: Gazetteer) -> list[_Span]:
-    text = doc.text
+    text = doc_text(doc)
     out = []
     for ent in doc.ents:
         if ent.label_ not in KEEP_LABELS:
@@ -526,8 +527,9 @@ def _title_spans(w: _Words, gaz: Gazetteer) -> list[_Span]:
     n = len(w.strs)
     i = 0
     while i < n:
-        k = gaz.title_at(w.strs, i, triggers_only=True)
-        if not k or not _is_cap(w.strs[i]):
+        # capitalisation first: most words are lower case, and the title lookup is the dearer test
+        k = gaz.title_at(w.strs, i, triggers_only=True) if _is_cap(w.strs[i]) else 0
+        if not k:
             i += 1
             continue
         j = i + k
@@ -863,10 +865,10 @@ def annotate_entities(doc, gazetteer: Gazetteer | None = None) -> list[EntityAnn
         from storyline.nlp.model import parse
 
         doc = parse(doc)
-    if not (hasattr(doc, "ents") and isinstance(getattr(doc, "text", None), str)):
+    if not (hasattr(doc, "ents") and isinstance(text_or_none(doc), str)):
         raise InputError(type(doc).__name__, "expected a spaCy Doc from storyline.nlp.model.parse(text) or a str")
     gaz = gazetteer if gazetteer is not None else load_gazetteer()
-    text = doc.text
+    text = doc_text(doc)
     w = _Words(text)
     ner = _ner_spans(doc, w, gaz)
     guesses = _title_spans(w, gaz) + _given_name_spans(w, gaz)

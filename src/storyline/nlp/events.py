@@ -26,6 +26,7 @@ verb ("X wrapped up *his* call with Y"), which refers to the subject.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import re
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storyline.errors import InputError
+from storyline.nlp.doctext import doc_text, span_text, token_strings
 from storyline.records import EventMention, Mention, TimeExpr
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -234,7 +236,8 @@ class _Context:
             for tok in span or ():
                 self.mention_at.setdefault(tok.i, m)
         self.times = [t for t in times if t.kind != "duration"]
-        self.quoted = _quoted_regions(doc.text)
+        self.text = doc_text(doc)
+        self.quoted = _quoted_regions(self.text)
 
     def in_quotes(self, tok) -> bool:
         return any(a <= tok.idx < b for a, b in self.quoted)
@@ -249,11 +252,15 @@ def _parse_day(value: str | None) -> dt.date | None:
         return None
 
 
+_QUOTE_OR_BREAK = re.compile('[\n“«"”»]')
+
+
 def _quoted_regions(text: str) -> list[tuple[int, int]]:
     """Spans between quotation marks, paragraph by paragraph (unclosed quotes end at the paragraph)."""
     regions: list[tuple[int, int]] = []
     start = None
-    for i, ch in enumerate(text):
+    for m in _QUOTE_OR_BREAK.finditer(text):  # the only characters the loop acts on
+        i, ch = m.start(), m.group()
         if ch == "\n" and start is not None:
             regions.append((start, i))
             start = None
@@ -281,7 +288,7 @@ def _modifier_country(tok, ctx: _Context) -> str | None:
         if child.dep_ not in ("amod", "compound", "poss", "nmod", "npadvmod"):
             continue
         # the modifier and its own name parts only: "Europeans willing to fight in Ukraine" is not UKR
-        words = [t for t in child.subtree if t is child or t.dep_ in ("compound", "poss", "flat", "case")]
+        words = [t for t in child.subtree if t.i == child.i or t.dep_ in ("compound", "poss", "flat", "case")]
         for t in words:
             for key in (t.text, _compound_text(t)):
                 info = ctx.lex.actor(key)
@@ -410,7 +417,7 @@ def _modality(verb, ctx: _Context) -> str | None:
 
 def _asserted_clause(verb) -> bool:
     """False inside conditionals, questions, and complements of reporting / hedging heads."""
-    if verb.sent.text.rstrip().endswith("?"):
+    if span_text(verb.doc, verb.sent).rstrip().endswith("?"):
         return False
     tok = verb
     for _ in range(6):
@@ -419,7 +426,7 @@ def _asserted_clause(verb) -> bool:
             return False
         if "before" in marks and tok.tag_ in ("VBZ", "VBP"):
             return False
-        if tok.dep_ in ("conj", "xcomp") and tok.head is not tok:
+        if tok.dep_ in ("conj", "xcomp") and tok.head.i != tok.i:
             tok = tok.head
             continue
         if tok.dep_ == "ccomp" and (tok.head.lemma_ in REPORTING or tok.head.pos_ == "ADJ"):
@@ -434,9 +441,9 @@ def _is_past(verb) -> bool:
     words = {a.lower_ for a in _aux(verb)}
     if verb.tag_ == "VBN" and words & {"has", "have", "had", "was", "were", "'s", "'ve"}:
         return True
-    if verb.tag_ in ("VBG", "VBN") and verb.head is not verb:  # participles take their head's tense
+    if verb.tag_ in ("VBG", "VBN") and verb.head.i != verb.i:  # participles take their head's tense
         head = verb.head
-        while head.pos_ == "ADP" and head.head is not head:  # "..., with X accusing Y"
+        while head.pos_ == "ADP" and head.head.i != head.i:  # "..., with X accusing Y"
             head = head.head
         return head.pos_ in ("VERB", "AUX") and _is_past(head)
     return False
@@ -466,7 +473,7 @@ def _clause_span(head) -> tuple[int, int]:
 
 def _nested_clauses(head) -> list[tuple[int, int]]:
     return [_clause_span(t) for t in head.subtree
-            if t is not head and t.dep_ in ("ccomp", "relcl", "parataxis")]
+            if t.i != head.i and t.dep_ in ("ccomp", "relcl", "parataxis")]
 
 
 def _event_date(scope, tense_verb, ctx: _Context) -> tuple[str | None, str] | None:
@@ -523,9 +530,9 @@ def _subject(verb, ctx: _Context) -> tuple[Actor | None, list]:
                 return actor, spare
         # the verb's own subject decides; a borrowed one (up a conjunction) may be skipped when it
         # is not an actor at all ("asked X when the war would end and hinted at ...")
-        if subjects and (tok is verb or any(s.pos_ == "PRON" for s in subjects)):
+        if subjects and (tok.i == verb.i or any(s.pos_ == "PRON" for s in subjects)):
             return None, []
-        if tok.dep_ not in ("conj", "xcomp", "advcl") or tok.head is tok:
+        if tok.dep_ not in ("conj", "xcomp", "advcl") or tok.head.i == tok.i:
             return None, []
         tok = tok.head
     return None, []
@@ -702,7 +709,7 @@ def _governing_verb(tok):
     for _ in range(8):
         if head.pos_ in ("VERB", "AUX") and head.dep_ != "prep":
             return head
-        if head.head is head:
+        if head.head.i == head.i:
             return head if head.pos_ in ("VERB", "AUX") else None
         head = head.head
     return None
@@ -761,17 +768,20 @@ def extract_events(doc, mentions: list[Mention] | None, times: list[TimeExpr] | 
                    times or [], published, lexicon or default_lexicon())
     out: list[EventMention] = []
     seen: set[tuple] = set()
+    # which tokens can be predicates, from token arrays: no Token object for the others
+    poses, tags = token_strings(doc, "pos_"), token_strings(doc, "tag_")
+    verbs = [i for i, (pos, tag) in enumerate(zip(poses, tags)) if pos in ("VERB", "AUX") or tag.startswith("VB")]
+    nouns = [i for i, pos in enumerate(poses) if pos in ("NOUN", "PROPN")]
     for sent in doc.sents:
         consumed: set[int] = set()
         coded: list[_Coded] = []
-        for tok in sent:
-            if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
-                ev = _code_verb(tok, ctx, consumed)
-                if ev is not None:
-                    coded.append(ev)
-        for tok in sent:
-            if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed:
-                ev = _code_noun(tok, ctx)
+        for i in verbs[bisect.bisect_left(verbs, sent.start):bisect.bisect_left(verbs, sent.end)]:
+            ev = _code_verb(doc[i], ctx, consumed)
+            if ev is not None:
+                coded.append(ev)
+        for i in nouns[bisect.bisect_left(nouns, sent.start):bisect.bisect_left(nouns, sent.end)]:
+            if i not in consumed:
+                ev = _code_noun(doc[i], ctx)
                 if ev is not None:
                     coded.append(ev)
         for ev in coded:
@@ -798,7 +808,7 @@ def _to_mention(ev: _Coded, sent, ctx: _Context) -> EventMention | None:
         actor=ev.actor.name, actor_country=ev.actor.country,
         target=ev.target.name, target_country=ev.target.country,
         cameo=ev.cameo, date=date, date_source=source,
-        trigger=ctx.doc.text[trigger.idx: trigger.idx + len(trigger.text)],
+        trigger=ctx.text[trigger.idx: trigger.idx + len(trigger.text)],
     )
 
 

@@ -25,6 +25,7 @@ from importlib import resources
 from typing import Iterable
 
 from storyline.errors import InputError
+from storyline.nlp.doctext import doc_text, text_or_none, token_strings
 from storyline.records import Mention, Quote
 
 # --- quotation marks -------------------------------------------------------------------------
@@ -32,6 +33,7 @@ from storyline.records import Mention, Quote
 _DOUBLE_OPEN_ONLY = "“«„"
 _DOUBLE_CLOSE_ONLY = "”»"
 _SENT_END = ".!?"
+_MARK_CHAR = re.compile("[“«„”»\"‘'’`]")  # every character _mark_at can classify as a mark
 _PARAGRAPH = re.compile(r"\S(?:[^\n]*\S)?")  # a line without its outer spaces
 _SENT_END_TOKENS = {".", "!", "?", "...", "…"}
 _MAX_ATTRIBUTION_TOKENS = 40  # tokens between two quotes joined as one: one attribution sentence
@@ -134,8 +136,9 @@ def _scan_paragraph(text: str, s: int, e: int, already_open: int | None) -> tupl
     i = s
     while i < e:
         mark = _mark_at(text, i)
-        if mark is None:
-            i += 1
+        if mark is None:  # skip to the next character that can be a mark
+            nxt = _MARK_CHAR.search(text, i + 1, e)
+            i = nxt.start() if nxt is not None else e
             continue
         kind, n = mark
         prev = text[i - 1] if i > s else " "
@@ -322,7 +325,7 @@ def _speaker_for(subj, index: _MentionIndex, inside_quotes) -> _Speaker:
 class _Extractor:
     def __init__(self, doc, mentions: list[Mention] | None):
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.index = _MentionIndex(mentions if mentions is not None else _mentions_from_ents(doc))
         self.paras = _paragraphs(self.text) or [(0, len(self.text))]
         self._para_starts = [s for s, _ in self.paras]
@@ -599,9 +602,20 @@ class _Extractor:
             return phrase_end, sent.end_char
         return sent.start_char, tok.idx
 
+    def _cue_candidates(self) -> list[int]:
+        """Indices of the tokens ``reported`` can act on ("according", or what ``_is_cue`` accepts),
+        found from token arrays so that no Token object is made for the others."""
+        verbs = self.clause_verbs | self.complement_verbs
+        lowers, poses = token_strings(self.doc, "lower_"), token_strings(self.doc, "pos_")
+        lemmas = token_strings(self.doc, "lemma_")
+        return [i for i, (low, pos, lemma) in enumerate(zip(lowers, poses, lemmas))
+                if low == "according" or (pos in ("VERB", "AUX") and lemma.lower() in verbs)]
+
     def reported(self) -> list[Quote]:
         out: list[Quote] = []
-        for tok in self.doc:
+        doc = self.doc
+        for i in self._cue_candidates():
+            tok = doc[i]
             if self.inside(tok.idx):
                 continue
             obj = self._according_to(tok)
@@ -667,9 +681,10 @@ def extract_quotes(doc, mentions: list[Mention] | None = None) -> list[Quote]:
     Spans (quote, speaker, cue) are character offsets into ``doc.text``; ``text`` equals
     ``doc.text[start:end]``.
     """
-    if not hasattr(doc, "text") or not hasattr(doc, "char_span"):
+    text = text_or_none(doc)
+    if text is None or not hasattr(doc, "char_span"):
         raise InputError("quotes", f"expected a spaCy Doc from storyline.nlp.model.parse(), got {type(doc).__name__}")
-    if not doc.text.strip():
+    if not text.strip():
         return []
     ex = _Extractor(doc, mentions)
     direct = ex.direct()

@@ -30,6 +30,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 
+from storyline.nlp.doctext import doc_text
 from storyline.records import TimeExpr
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -157,8 +158,8 @@ def verb_tense(verb, depth: int = 0) -> str | None:
         # participle; an adverbial participle clause instead inherits from its main verb below
         return PAST
     # participle clause or bare verb: inherit from the clause it modifies
-    head = _governing_verb(verb.head) if verb.head is not verb else None
-    return verb_tense(head, depth + 1) if head is not None and head is not verb else None
+    head = _governing_verb(verb.head) if verb.head.i != verb.i else None
+    return verb_tense(head, depth + 1) if head is not None and head.i != verb.i else None
 
 
 def _governing_verb(token):
@@ -167,7 +168,7 @@ def _governing_verb(token):
     while token is not None and seen < 12:
         if token.pos_ in ("VERB", "AUX"):
             return token
-        if token.head is token:
+        if token.head.i == token.i:
             return None
         token = token.head
         seen += 1
@@ -205,10 +206,10 @@ def tense_at(doc, start: int, end: int) -> str | None:
 def _through_nominal(span, verb) -> bool:
     """Whether the path from the expression up to ``verb`` passes through a noun outside it."""
     token, steps = span.root.head, 0
-    while token is not verb and steps < 12:
+    while token.i != verb.i and steps < 12:
         if token.pos_ in ("NOUN", "PROPN") and not (span.start <= token.i < span.end):
             return True
-        if token.head is token:
+        if token.head.i == token.i:
             break
         token, steps = token.head, steps + 1
     return False
@@ -490,7 +491,7 @@ def parse_published(published: str | None) -> dt.date | None:
 def extract_times(doc, published: str | None) -> list[TimeExpr]:
     """Time expressions of a parsed document, in text order, resolved against ``published``
     (``YYYY-MM-DD`` or an ISO datetime; relative expressions resolve to None without it)."""
-    text = doc.text
+    text = doc_text(doc)
     pub = parse_published(published)
     out: list[TimeExpr] = []
     for name, m, resolver, start, end in _select(text):

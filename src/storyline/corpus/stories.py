@@ -23,7 +23,9 @@ linearly with the number of articles for a fixed topic size.
 
 Scale: ``cluster()`` keeps no texts (it takes a generator) and never materialises the candidate pairs
 (each article's partners go straight into the adjacency graph); its memory is that graph, O(blocked
-pairs).  Above ``topic_seed`` articles the topic graph covers the first ``topic_seed`` only and later
+pairs).  Features are spooled to a temporary file and read back one topic at a time (``topic_jobs``),
+and ``topic_results`` hands over each topic's result without keeping it, so a streamed full pass
+holds the df, the topic centroids, the seed's topic graph and the largest topic, not the corpus.  Above ``topic_seed`` articles the topic graph covers the first ``topic_seed`` only and later
 articles join topics by centroid (approximate; docs/stories.md has the measured trade).  Topics are the
 blocking key of the story step: ``topic_jobs`` yields one picklable ``TopicJob`` per topic,
 ``cluster_topic`` is a pure function of it, and results from any shard (``cluster_topic_shard``) or
@@ -46,8 +48,11 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import heapq
+import marshal
 import math
 import sys
+import tempfile
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -212,6 +217,40 @@ def _prepare(docs: Iterable[StoryDoc]) -> list[_Item]:
         items.append(_Item(d.id, d.published, d.is_copy_of, _features(d)))
     items.sort(key=lambda it: (it.published or "", it.id))
     return items
+
+
+class _Spool:
+    """Each article's id, date, copy link and features on a temporary file, read back by row.
+
+    The full pass needs every article's features twice (topic vectors, then its topic's stories)
+    but never all at once: spooled, they cost 8 bytes of memory per article (plus ~2.4 KB of temporary
+    disk on the generated corpus) instead of ~9 KB of memory, and each article is featurised once.
+    Records are ``marshal`` tuples (exact round trip of the str -> int feature counts, insertion order
+    kept, so float sums come out bit-identical).  The file lives in ``directory`` (the store passes
+    its data directory, so nothing is written elsewhere; None: the system's temporary folder) and is
+    unlinked at once: nothing is left behind, even after a crash.
+    """
+
+    def __init__(self, directory: str | None = None) -> None:
+        self._file = tempfile.TemporaryFile(prefix="storyline-stories-", dir=directory)
+        self._ends = array("q")  # row i is the bytes [ends[i-1], ends[i])
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def append(self, doc: StoryDoc, feats: _Feats) -> None:
+        data = marshal.dumps((doc.id, doc.published, doc.is_copy_of, dict(feats.lexical), dict(feats.specific)))
+        self._file.write(data)
+        self._ends.append((self._ends[-1] if self._ends else 0) + len(data))
+
+    def read(self, row: int) -> _Item:
+        start = self._ends[row - 1] if row else 0
+        self._file.seek(start)
+        doc_id, published, copy_of, lex, spec = marshal.loads(self._file.read(self._ends[row] - start))
+        return _Item(doc_id, published, copy_of, _Feats(lex, spec))  # marshal re-interns interned keys
+
+    def close(self) -> None:
+        self._file.close()
 
 
 def _contrast_vector(feats: _Feats, local_df: Mapping[str, int], n: int, global_df: Mapping[str, int],
@@ -398,6 +437,11 @@ class TopicResult:
     stories: dict[str, dict[str, Any]]  # its stories' persisted state (``StoryClusterer.story_row``)
     block_keys: list[list[str]]  # per member, its topic-index keys
 
+    def state_rows(self) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+        """The topic's row and {story id: row}, as ``StoryClusterer.topic_row`` / ``story_row`` give
+        them once merged: a streaming caller stores these without merging."""
+        return _topic_json(self.row), {sid: _story_json(s) for sid, s in sorted(self.stories.items())}
+
 
 def _story_sim(cfg: StoryConfig, doc_vecs: tuple[F.Vector, F.Vector], lex: Mapping[str, float],
                spec: Mapping[str, float], n: int) -> float:
@@ -470,8 +514,9 @@ def cluster_topic(job: TopicJob) -> TopicResult:
     row["local_df"] = local_df
     stories: dict[str, dict[str, Any]] = {}
     assign: list[tuple[str, str]] = []
+    sid_of: dict[int, str] = {}  # one story-id string per story, shared by its members' assignments
     for k, doc_id in enumerate(job.ids):
-        sid = "story:" + job.ids[labels[k]]
+        sid = sid_of.get(labels[k]) or sid_of.setdefault(labels[k], "story:" + job.ids[labels[k]])
         story = stories.get(sid) or stories.setdefault(sid, _new_story())
         _add_member(cfg, row, sid, story, doc_id, job.published[k], job.gvecs[k], job.feats[k])
         assign.append((doc_id, sid))
@@ -597,52 +642,106 @@ class StoryClusterer:
 
         ``docs`` may be a generator (texts are not kept).  Topics are grouped over the whole corpus;
         then each topic's stories are an independent ``TopicJob``, run inline or, with ``executor``
-        (``storyline.executors``), in its workers; the result is the same either way.
+        (``storyline.executors``), in its workers; the result is the same either way.  Every topic and
+        story row stays in memory (``state()``); ``topic_results`` is the same pass without that.
         """
         self._reset()
-        results = map(cluster_topic, self.topic_jobs(docs)) if executor is None else \
-            executor.map([TopicStoriesStep()], self.topic_jobs(docs))
-        self.merge_topic_results(results)
+        for res in self.topic_results(docs, executor):
+            self._install_result(res)
         return dict(self.assign)
 
-    def topic_jobs(self, docs: Iterable[StoryDoc]) -> Iterator[TopicJob]:
+    def topic_results(self, docs: Iterable[StoryDoc], executor: Any = None,
+                      spool_dir: str | None = None) -> Iterator[TopicResult]:
+        """``cluster`` for a caller that stores each topic's result and drops it: yields the results
+        in job order and keeps only the global state (``global_state``: df, topic index), so
+        ``assign`` / ``topics`` / ``stories`` stay empty and memory does not grow with the corpus
+        (see ``topic_jobs``; ``spool_dir``: where its temporary spool goes).  ``global_state()`` is
+        complete once the iterator is exhausted."""
+        jobs = self.topic_jobs(docs, spool_dir)
+        results = map(cluster_topic, jobs) if executor is None else executor.map([TopicStoriesStep()], jobs)
+        for res in results:
+            self._index_result(res)
+            yield res
+
+    def topic_jobs(self, docs: Iterable[StoryDoc], spool_dir: str | None = None) -> Iterator[TopicJob]:
         """Featurise ``docs``, group them into topics (global step) and yield one job per topic, in
-        the order of their earliest member.  Each topic's features are released once its job is out."""
+        the order of their earliest member.
+
+        Streamed in three passes over a temporary spool of the features (``_Spool``): (1) featurise
+        each article once, count document frequencies, spool it; (2) in (published, id) order, topic
+        labels from the final IDF (the exact graph of the first ``topic_seed`` articles, then
+        centroids); (3) per topic, read back its members only.  Memory: the df and topic centroids
+        (vocabulary, topic count), ~250 bytes per article of sort keys in pass 1 and 16 in passes
+        2-3, and the largest topic's job, never the corpus' features (unless ``topic_seed`` is 0).
+        """
         self._reset()
-        items = _prepare(docs)
-        for it in items:
-            self._count_df(it.feats)
-        gvecs: list[F.Vector | None] = [self._global_vector(it.feats) for it in items]
-        pos = {it.id: i for i, it in enumerate(items)}
-        copies = [(i, pos[it.is_copy_of]) for i, it in enumerate(items) if it.is_copy_of in pos]
-        del pos
-        seed = self.config.topic_seed
-        if seed and len(items) > seed:
-            labels = self._seeded_topic_labels(gvecs, copies, seed)  # type: ignore[arg-type]
-        else:
-            labels = self._topic_labels(gvecs, copies)  # type: ignore[arg-type]
-        groups: dict[int, list[int]] = {}
-        for i, lab in enumerate(labels):
-            groups.setdefault(lab, []).append(i)
+        spool = _Spool(spool_dir)
+        try:
+            order, copies = self._spool_docs(docs, spool)
+            labels = self._labels_from_spool(spool, order, copies)
+            yield from self._jobs_from_spool(spool, order, copies, labels)
+        finally:
+            spool.close()
+
+    def _spool_docs(self, docs: Iterable[StoryDoc], spool: _Spool) -> tuple[array, list[tuple[int, int]]]:
+        """Pass 1: validate, featurise and count each doc, spool it.  Returns the spool rows in
+        (published, id) order and the (copy, original) pairs as positions in that order."""
+        keys: list[tuple[str, str, int]] = []
+        copy_links: list[tuple[int, str]] = []
+        seen: set[str] = set()
+        for row, d in enumerate(docs):
+            _check_doc(row, d, seen)
+            feats = _features(d)
+            self._count_df(feats)
+            spool.append(d, feats)
+            keys.append((d.published or "", d.id, row))
+            if d.is_copy_of:
+                copy_links.append((row, d.is_copy_of))
+        del seen
+        keys.sort()
+        order = array("q", (row for _p, _id, row in keys))
+        wanted = {original for _row, original in copy_links}
+        pos = {doc_id: k for k, (_p, doc_id, _row) in enumerate(keys) if doc_id in wanted}
+        del keys
+        rank = array("q", bytes(8 * len(order)))
+        for k, row in enumerate(order):
+            rank[row] = k
+        copies = sorted((rank[row], pos[original]) for row, original in copy_links if original in pos)
+        return order, copies
+
+    def _labels_from_spool(self, spool: _Spool, order: array, copies: list[tuple[int, int]]) -> Sequence[int]:
+        """Pass 2: a topic label per article position (the position of its topic's earliest member)."""
+        def gvec_at(k: int) -> F.Vector:
+            return self._global_vector(spool.read(order[k]).feats)
+
+        seed, n = self.config.topic_seed, len(order)
+        if seed and n > seed:
+            return self._seeded_topic_labels(gvec_at, n, copies, seed)
+        return self._topic_labels([gvec_at(k) for k in range(n)], copies)
+
+    def _jobs_from_spool(self, spool: _Spool, order: array, copies: list[tuple[int, int]],
+                         labels: Sequence[int]) -> Iterator[TopicJob]:
+        """Pass 3: one job per topic, its members read back from the spool (nothing else is loaded)."""
+        groups: dict[int, array] = {}
+        for k, lab in enumerate(labels):
+            groups.setdefault(lab, array("q")).append(k)
         copies_of: dict[int, list[tuple[int, int]]] = {}
         for a, b in copies:
             if labels[a] == labels[b]:
                 copies_of.setdefault(labels[a], []).append((a, b))
+        del labels
         cap = self._df_cap()
         for lab in sorted(groups):
             members = groups.pop(lab)
-            where = {doc_index: k for k, doc_index in enumerate(members)}
-            feats = [items[i].feats for i in members]
+            where = {position: k for k, position in enumerate(members)}
+            items = [spool.read(order[k]) for k in members]
+            feats = [it.feats for it in items]
             terms = {t for f in feats for t in (*f.lexical, *f.specific)}
-            job = TopicJob("topic:" + items[members[0]].id, [items[i].id for i in members],
-                           [items[i].published for i in members], feats, [gvecs[i] for i in members],
+            yield TopicJob("topic:" + items[0].id, [it.id for it in items], [it.published for it in items], feats,
+                           [self._global_vector(f) for f in feats],
                            [(where[a], where[b]) for a, b in copies_of.pop(lab, [])],
                            {t: self.df[t] for t in terms}, self.n_docs, cap, self.config)
-            for i in members:  # the job holds them now; nothing else needs them
-                items[i] = None  # type: ignore[call-overload]
-                gvecs[i] = None
-            del feats, terms
-            yield job
+            del items, feats, terms
 
     def _topic_labels(self, gvecs: list[F.Vector], copies: list[tuple[int, int]]) -> list[int]:
         cfg = self.config
@@ -655,34 +754,39 @@ class StoryClusterer:
             _set_edge(nbr, a, b, 1.0)
         return _average_link_graph(nbr, cfg.topic_threshold)
 
-    def _seeded_topic_labels(self, gvecs: list[F.Vector], copies: list[tuple[int, int]], seed: int) -> list[int]:
+    def _seeded_topic_labels(self, gvec_at: Callable[[int], F.Vector], n: int, copies: list[tuple[int, int]],
+                             seed: int) -> array:
         """Exact topics of the first ``seed`` articles, then centroid assignment of the rest in order.
 
         Like ``add()`` at the topic level (average link against each candidate topic's vector sum,
         candidates from an index of topic blocking keys), but with the final corpus IDF.  The topic
-        index lists topics, not articles, so common topic words stay usable as keys.
+        index lists topics, not articles, so common topic words stay usable as keys.  Vectors come
+        from ``gvec_at(position)`` one at a time: only the seed's are held together.
         """
         cfg = self.config
-        labels = self._topic_labels(gvecs[:seed], [(a, b) for a, b in copies if a < seed and b < seed])
+        seed_vecs = [gvec_at(i) for i in range(seed)]
+        labels = array("q", self._topic_labels(seed_vecs, [(a, b) for a, b in copies if a < seed and b < seed]))
         sums: dict[int, F.Vector] = {}
         counts: Counter[int] = Counter()
         index: dict[str, list[int]] = {}
 
-        def join(i: int, lab: int) -> None:
-            F.add_into(sums.setdefault(lab, {}), gvecs[i])
+        def join(gvec: F.Vector, lab: int) -> None:
+            F.add_into(sums.setdefault(lab, {}), gvec)
             counts[lab] += 1
-            for term in _block_terms(gvecs[i], cfg.block_terms):
+            for term in _block_terms(gvec, cfg.block_terms):
                 posting = index.setdefault(term, [])
                 if len(posting) <= cfg.max_postings and lab not in posting:
                     posting.append(lab)
 
         for i, lab in enumerate(labels):
-            join(i, lab)
+            join(seed_vecs[i], lab)
+        del seed_vecs
         original = {a: b for a, b in copies if b < a}
-        for i in range(seed, len(gvecs)):
-            lab = labels[original[i]] if i in original else self._best_label(gvecs[i], sums, counts, index)
+        for i in range(seed, n):
+            gvec = gvec_at(i)
+            lab = labels[original[i]] if i in original else self._best_label(gvec, sums, counts, index)
             labels.append(i if lab is None else lab)
-            join(i, labels[i])
+            join(gvec, labels[i])
         return labels
 
     def _best_label(self, gvec: F.Vector, sums: Mapping[int, F.Vector], counts: Mapping[int, int],
@@ -704,14 +808,20 @@ class StoryClusterer:
         """Install topic results (from ``cluster_topic`` / any shard), in ``topic_jobs`` order: the
         topic index keeps the first ``max_postings`` topics per key, so order matters there only."""
         for res in results:
-            self.topics[res.topic_id] = res.row
-            self._put_stories(res.topic_id, res.stories)
-            for doc_id, sid in res.assign:
-                self.assign[doc_id] = (sid, res.topic_id)
-            for keys in res.block_keys:
-                self._index_keys(res.topic_id, keys)
-            self.dirty.add(res.topic_id)
-            self.dirty_stories.update(res.stories)
+            self._index_result(res)
+            self._install_result(res)
+
+    def _index_result(self, res: TopicResult) -> None:
+        for keys in res.block_keys:
+            self._index_keys(res.topic_id, keys)
+
+    def _install_result(self, res: TopicResult) -> None:
+        self.topics[res.topic_id] = res.row
+        self._put_stories(res.topic_id, res.stories)
+        for doc_id, sid in res.assign:
+            self.assign[doc_id] = (sid, res.topic_id)
+        self.dirty.add(res.topic_id)
+        self.dirty_stories.update(res.stories)
 
     # ---- incremental -----------------------------------------------------------------------------
 
@@ -836,14 +946,11 @@ class StoryClusterer:
     def topic_row(self, topic_id: str) -> dict[str, Any]:
         """One loaded topic's JSON-serialisable row: member count, vector sum, local df, and the
         date range of each of its stories ({story id: [first, last]})."""
-        t = self.topics[topic_id]
-        return {"n": t["n"], "sum": t["sum"], "local_df": dict(sorted(t["local_df"].items())),
-                "stories": dict(sorted(t["stories"].items()))}
+        return _topic_json(self.topics[topic_id])
 
     def story_row(self, story_id: str) -> dict[str, Any]:
         """One loaded story's JSON-serialisable row: size, sampled member features, dates, members."""
-        s = self.stories[story_id]
-        return {k: s[k] for k in _STORY_KEYS}
+        return _story_json(self.stories[story_id])
 
     def state(self) -> dict[str, Any]:
         """A JSON-serialisable snapshot of everything in memory that ``load_state`` restores."""
@@ -870,6 +977,15 @@ class StoryClusterer:
                 self._put_stories(topic_of[sid], {sid: _story_from_json(row)})
         except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
             raise InputError("story state", f"malformed state ({exc!r}); re-run cluster() to rebuild it") from exc
+
+
+def _topic_json(t: Mapping[str, Any]) -> dict[str, Any]:
+    return {"n": t["n"], "sum": t["sum"], "local_df": dict(sorted(t["local_df"].items())),
+            "stories": dict(sorted(t["stories"].items()))}
+
+
+def _story_json(s: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: s[k] for k in _STORY_KEYS}
 
 
 def _topic_from_json(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 
 
 from storyline.faults import crash_point
@@ -464,21 +465,48 @@ def update_stories(store, settings: Settings, new_ids: Iterable[str]) -> dict:
 
 def recluster_stories(store, settings: Settings, executor=None) -> dict:
     """Full, deterministic re-clustering of every stored article (``executor``: where topics' stories
-    run; the result is the same)."""
+    run; the result is the same).  Streamed (``StoryClusterer.topic_results``): each topic's stories
+    are written as soon as they are grouped and then dropped, so memory follows the vocabulary, the
+    topic count and the largest topic, not the corpus (docs/scaling.md).  Returns every article's
+    (story, topic) (~100 bytes per article; the only part that grows with the corpus)."""
     from storyline.corpus.stories import StoryClusterer
 
     clusterer = StoryClusterer()
-    assignments = clusterer.cluster(_story_docs(store), executor=executor)
-    replace_stories(store, clusterer)
+    _clear_stories(store)
+    assignments: dict[str, tuple[str, str]] = {}
+    for result in clusterer.topic_results(_story_docs(store), executor=executor, spool_dir=_data_dir(store)):
+        assignments.update(_store_topic_result(store, result))
+    store.set_state(STORY_STATE, clusterer.global_state())
     return assignments
+
+
+def _data_dir(store) -> str | None:
+    """The folder of a SQLite database (scratch files go beside it), None for a server database."""
+    url = str(getattr(store, "url", ""))
+    return str(Path(url[len("sqlite:///"):]).resolve().parent) if url.startswith("sqlite:///") else None
+
+
+def _clear_stories(store) -> None:
+    store.conn.execute("DELETE FROM story_articles")
+    for prefix in (STORY_TOPIC, STORY_ROW):  # a key range, so the primary key index serves it
+        store.conn.execute("DELETE FROM state WHERE key >= ? AND key < ?", (prefix, prefix[:-1] + ";"))
+
+
+def _store_topic_result(store, result) -> dict[str, tuple[str, str]]:
+    """One topic's assignments and state rows (the rows ``replace_stories`` would write for it)."""
+    placed = {doc_id: (sid, result.topic_id) for doc_id, sid in result.assign}
+    store.set_story(placed)
+    topic_row, story_rows = result.state_rows()
+    store.set_state(STORY_TOPIC + result.topic_id, topic_row)
+    for sid, row in story_rows.items():
+        store.set_state(STORY_ROW + sid, row)
+    return placed
 
 
 def replace_stories(store, clusterer) -> None:
     """Store a full clustering (``clusterer.cluster`` was run): every assignment and state row is
     replaced (call inside ``transaction()``)."""
-    store.conn.execute("DELETE FROM story_articles")
-    for prefix in (STORY_TOPIC, STORY_ROW):  # a key range, so the primary key index serves it
-        store.conn.execute("DELETE FROM state WHERE key >= ? AND key < ?", (prefix, prefix[:-1] + ";"))
+    _clear_stories(store)
     store.set_story(clusterer.assign)
     _save_story_state(store, clusterer, clusterer.topics, clusterer.stories)
 

@@ -116,11 +116,13 @@ def run_steps(steps: list[Step], items: Iterable[Any], rank: int = 0, world_size
 
 
 class EmbedStep(Step):
-    """(RawDoc, Article) → the same, with the article's sentence features (the rewrite layer's
-    sentence spans and MiniLM vectors) in ``article.vectors``.  Embedding is per-document work: done
-    here it runs in the executor's workers (processes, Ray tasks) instead of in the single writer's
-    corpus stage, which then reuses the stored features.  ``threads``: onnxruntime threads per worker
-    (1 when several workers share the cores)."""
+    """(RawDoc, Article) → the same, with the article's rewrite-layer features (kept sentence spans
+    and the MiniLM vector of its lead passage) in ``article.vectors``.  Embedding is per-document work:
+    done here it runs in the executor's workers (processes, Ray tasks) instead of in the single writer's
+    corpus stage, which then reuses the stored features.  Sentence-by-sentence vectors are not computed
+    here: the corpus stage embeds only articles whose candidate pairs pass the lexical gate
+    (:mod:`storyline.corpus.rewrites`).  ``threads``: onnxruntime threads per worker (1 when several
+    workers share the cores)."""
 
     name = "embed"
 
@@ -137,7 +139,7 @@ class EmbedStep(Step):
         if articles:
             try:
                 get_embedder(self.threads)  # the process's shared embedder (created once, with these threads)
-                for article, feats in zip(articles, RewriteFinder().features_many([_dupdoc(a) for a in articles])):
+                for article, feats in zip(articles, RewriteFinder().features_many([_dupdoc(a) for a in articles], sentences=False)):
                     article.vectors.append((SENTENCES, SENTENCE_MODEL, feats.to_bytes()))
             except StorylineError:
                 raise

@@ -103,7 +103,7 @@ def test_old_database_without_keys_is_backfilled(store):
     put(store, "copy", edit(base, 4), "2024-05-03")
     update(store, ["copy"])
     assert links_of(store) == {("copy", "orig", "near")}
-    assert store.get_state(up.KEYS_BACKFILLED) == {"minhash": True, "sentences": False}
+    assert store.get_state(up.KEYS_BACKFILLED) == {up.MINHASH: True, up.LEAD_KEYS: False}
 
 
 def test_store_links_equal_in_memory_finder(store):
@@ -226,6 +226,61 @@ def test_sentence_keys_are_backfilled_and_rewrites_found(store, monkeypatch):
     assert links_of(store) == {("rw", "orig", "rewrite")}
 
 
+def _embedded(store, article_id: str) -> bool:
+    from storyline.corpus.rewrites import RewriteFeatures
+
+    return RewriteFeatures.from_bytes(store.get_vector(article_id, up.SENTENCES, up.SENTENCE_MODEL)).embedded
+
+
+def test_sentences_are_embedded_only_for_pairs_passing_the_lexical_gate(store, monkeypatch):
+    """Indexing stores spans and a lead vector; sentence-by-sentence vectors are computed only for the
+    two articles of the pair that passes the lexical gate, stored, and never computed again."""
+    import storyline.embed
+
+    embedder = HashEmbedder()
+    monkeypatch.setattr(storyline.embed, "get_embedder", lambda *a, **k: embedder)
+    original, rewrite = _rewrite_pair()
+    put(store, "orig", original, "2024-08-01")
+    put(store, "other", prose(41, 200), "2024-08-01")
+    update(store, ["orig", "other"], settings(rewrites=True))
+    assert not _embedded(store, "orig") and not _embedded(store, "other")
+    put(store, "rw", rewrite, "2024-08-02")
+    update(store, ["rw"], settings(rewrites=True))
+    assert links_of(store) == {("rw", "orig", "rewrite")}
+    assert _embedded(store, "orig") and _embedded(store, "rw") and not _embedded(store, "other")
+    with store.transaction():  # a rebuild finds the same link from the stored vectors: nothing embedded
+        monkeypatch.setattr(storyline.embed, "get_embedder", lambda *a, **k: pytest.fail("re-embedded"))
+        store.conn.execute("DELETE FROM duplicates")
+        up.update_duplicates(store, settings(rewrites=True), store.article_ids())
+    assert links_of(store) == {("rw", "orig", "rewrite")}
+
+
+def test_features_cached_before_lead_vectors_are_completed(store, monkeypatch):
+    """A database whose sentence features predate lead vectors (and whose keys were of the old kind):
+    the backfill adds each lead, stores it and the new keys, and rewrites are found as before."""
+    import storyline.embed
+    from storyline.corpus.rewrites import RewriteFeatures
+
+    monkeypatch.setattr(storyline.embed, "get_embedder", lambda *a, **k: HashEmbedder())
+    original, rewrite = _rewrite_pair()
+    put(store, "orig", original, "2024-08-01")
+    update(store, ["orig"], settings(rewrites=True))
+    feats = up._finders(settings(rewrites=True))[1].features(up._dupdoc(store.get_article("orig")))
+    old = RewriteFeatures(spans=feats.spans, vectors=feats.vectors)  # the old format: no lead
+    with store.transaction():
+        store.put_vector("orig", up.SENTENCES, up.SENTENCE_MODEL, old.to_bytes())
+        store.conn.execute("DELETE FROM dup_keys WHERE kind = ?", (up.LEAD_KEYS,))
+        store.put_dup_keys("orig", up.SENTENCES, [1, 2, 3])  # stale keys of the old kind
+        store.conn.execute("DELETE FROM vectors WHERE kind = ?", (up.REWRITE_DOC,))
+        store.conn.execute("DELETE FROM state WHERE key = ?", (up.KEYS_BACKFILLED,))
+    put(store, "rw", rewrite, "2024-08-02")
+    update(store, ["rw"], settings(rewrites=True))
+    assert links_of(store) == {("rw", "orig", "rewrite")}
+    stored = RewriteFeatures.from_bytes(store.get_vector("orig", up.SENTENCES, up.SENTENCE_MODEL))
+    assert stored.lead is not None and stored.embedded
+    assert store.dup_key_hits(up.SENTENCES, [1, 2, 3]) == []
+
+
 def test_sharded_rebuild_gives_the_same_corpus_results(generated, tmp_path):
     """`storyline rebuild --executor local`: duplicates in shards, stories topic by topic, merged by the
     writer — the same duplicates and stories as the single-process rebuild."""
@@ -273,7 +328,7 @@ def test_ingest_embeds_in_the_workers_and_the_corpus_stage_reuses_it(tmp_path, m
             calls = []
             original = RewriteFinder.features_many
             monkeypatch.setattr(RewriteFinder, "features_many",
-                                lambda self, docs: calls.append(len(docs)) or original(self, docs))
+                                lambda self, docs, **kw: calls.append(len(docs)) or original(self, docs, **kw))
             update(st, report.new_ids, s)
             monkeypatch.setattr(RewriteFinder, "features_many", original)
             assert sum(calls) == (0 if embed_at_ingest else 3)

@@ -3,23 +3,34 @@
 A rewrite keeps another article's structure and facts but changes the wording, often adding filler
 sentences (and sometimes a factual slip), so shingles do not catch it.  Detection is in two steps:
 
-1. **Candidates** (near-linear): each article gets a vector, the normalised mean of its sentence vectors
-   (all-MiniLM-L6-v2).  Random-hyperplane LSH (``tables`` x ``bits`` SimHash bands) plus an inverted index
-   of shared verbatim quotations give candidate pairs; those with article cosine >= ``doc_threshold`` are
-   kept (at most ``max_candidates``, most similar first).  Mean vectors separate topics, not stories: two
-   reports of the same event have cosine ~0.85-0.95 too, so step 2 decides.
-2. **Confirmation** by monotone sentence alignment: a dynamic programme pairs sentences of the later
+1. **Candidates** (near-linear): each article gets a vector, the MiniLM embedding of its lead (the
+   first ``lead_sentences`` kept sentences as one passage).  Random-hyperplane LSH (``tables`` x ``bits``
+   SimHash bands) plus an inverted index of shared verbatim quotations give candidate pairs; those with
+   lead cosine >= ``doc_threshold`` are kept (at most ``max_candidates``, most similar first).  Leads
+   separate topics, not stories: two reports of the same event have cosine ~0.8-0.95 too, so the next
+   steps decide.
+2. **Lexical gate** (cheap, no embeddings): the same monotone alignment as step 3 on word overlap (Dice
+   of the sentences' content-word stems >= ``gate_dice``) must cover >= ``gate_coverage`` of the shorter
+   article.  On MRPC, 98.8 % of the sentence pairs MiniLM puts at cosine >= 0.65 have stem Dice >= 0.4,
+   so the gate (coverage 0.45 against step 3's 0.5) passes what step 3 would accept while sparing the
+   sentence embeddings of every other pair: only articles in a pair that passes are embedded
+   sentence by sentence, and only once (the store keeps the vectors).
+3. **Confirmation** by monotone sentence alignment: a dynamic programme pairs sentences of the later
    article (copy) with sentences of the earlier one (original) with cosine >= ``sentence_threshold``,
    both sides in increasing order, maximising total similarity.  A rewrite needs >= ``min_pairs`` pairs
-   covering >= ``min_coverage`` of the shorter article's sentences, and >= ``min_anchored`` of the pairs
-   must share a specific (a capitalised name, a number or a quotation) so that two template articles
-   about different subjects do not pass.  An independent report of the same event shares facts but not
+   covering >= ``min_coverage`` of the shorter article's sentences, and of the pairs whose two sentences
+   both carry a specific (a capitalised name, a number or a quotation), >= ``min_anchored`` (and at least
+   ``min_anchored_pairs``) must share one, so that two template articles about different subjects do not
+   pass.  Pairs of generic sentences (no specific on one side) neither help nor hurt: a rewrite of an
+   article with much generic prose is still anchored by the sentences that name things.  An independent report of the same event shares facts but not
    the sentence sequence: it aligns only a few sentences (typically < 25 %).
 
 Thresholds (documented in docs/duplicates.md): sentence cosine 0.65 (MiniLM's best-accuracy
 threshold on MRPC is ~0.675; paraphrased news sentences score 0.65-0.95), coverage 0.5.  Everything is
-approximate: a rewrite that reorders paragraphs loses coverage, and candidate truncation (``max_candidates``)
-can make results depend slightly on add order in very dense topics.
+approximate: a rewrite that reorders paragraphs loses coverage, a rewrite whose lead was rewritten beyond
+recognition is found only through a shared quotation, a paraphrase sharing almost no words with its source
+fails the lexical gate, and candidate truncation (``max_candidates``) can make results depend slightly on
+add order in very dense topics.
 """
 from __future__ import annotations
 
@@ -38,6 +49,7 @@ import numpy as np
 
 from storyline.corpus.duplicates import DocMeta, DupDoc, DuplicateLink, blocking_key, is_earlier, make_link
 from storyline.errors import InputError
+from storyline.corpus.paraphrase import _STOPWORDS, _fold
 from storyline.text_utils import name_tokens, numbers, quoted_passages, sentence_spans, words
 
 DIM = 384
@@ -45,38 +57,51 @@ DIM = 384
 
 @dataclass
 class RewriteFeatures:
-    """Per-article data the rewrite layer needs: kept sentence spans and their unit vectors.
+    """Per-article data the rewrite layer needs: kept sentence spans, the lead vector and (once the
+    article has been in a pair passing the lexical gate) the sentences' unit vectors.
 
     This is what a store caches (``to_bytes``/``from_bytes``) so that embeddings are computed once.
-    ``spans`` are character offsets into ``DupDoc.text``; ``vectors`` is ``(len(spans), 384)``.
+    ``spans`` are character offsets into ``DupDoc.text``; ``lead`` is a ``(384,)`` unit vector (None
+    without kept sentences); ``vectors`` is ``(len(spans), 384)`` or None while not embedded.
     """
 
     spans: np.ndarray  # (k, 2) int32
-    vectors: np.ndarray  # (k, 384) float32 or float16
+    vectors: np.ndarray | None  # (k, 384) float32 or float16; None: sentences not embedded yet
+    lead: np.ndarray | None = None  # (384,) float32
+
+    @property
+    def embedded(self) -> bool:
+        return self.vectors is not None
 
     def doc_vector(self) -> np.ndarray | None:
-        """Normalised mean of the sentence vectors, or None for an article without kept sentences."""
-        if len(self.vectors) == 0:
+        """The candidate-search vector (the lead's embedding), or None for an article without kept sentences."""
+        if self.lead is None or not len(self.spans):
             return None
-        mean = self.vectors.astype(np.float32).mean(axis=0)
-        norm = float(np.linalg.norm(mean))
-        return mean / norm if norm > 0 else None
+        return self.lead.astype(np.float32)
 
     def to_bytes(self) -> bytes:
+        arrays = {"spans": self.spans.astype(np.int32)}
+        if self.lead is not None:
+            arrays["lead"] = self.lead.astype(np.float32)
+        if self.vectors is not None:
+            arrays["vectors"] = self.vectors.astype(np.float16)
         buf = io.BytesIO()
-        np.savez(buf, spans=self.spans.astype(np.int32), vectors=self.vectors.astype(np.float16))
+        np.savez(buf, **arrays)
         return buf.getvalue()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> RewriteFeatures:
         try:
             with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-                spans, vectors = npz["spans"], npz["vectors"]
+                spans = npz["spans"]
+                vectors = npz["vectors"] if "vectors" in npz.files else None
+                lead = npz["lead"] if "lead" in npz.files else None
         except Exception as exc:  # numpy raises ValueError/OSError/KeyError/BadZipFile on bad data
             raise InputError("RewriteFeatures", f"cannot decode cached features ({exc}); recompute them") from exc
-        if spans.ndim != 2 or vectors.ndim != 2 or len(spans) != len(vectors):
+        if spans.ndim != 2 or (vectors is not None and (vectors.ndim != 2 or len(spans) != len(vectors))) \
+                or (lead is not None and lead.shape != (DIM,)):
             raise InputError("RewriteFeatures", "cached features have inconsistent shapes; recompute them")
-        return cls(spans=spans, vectors=vectors)
+        return cls(spans=spans, vectors=vectors, lead=lead)
 
 
 @functools.lru_cache(maxsize=1)
@@ -145,12 +170,78 @@ def _anchors(text: str, spans: np.ndarray, quotes: Sequence[str], keep_strings: 
     return _Anchors(per_sentence, strings, arr(quote_h), arr(names_h), arr(figures_h))
 
 
+def _quote_texts(doc: DupDoc) -> list[str]:
+    """The doc's quotations, word-normalised (the analysis's direct quotes, else quoted passages)."""
+    quotes = [" ".join(words(q)) for q in doc.quotes] if doc.quotes else quoted_passages(doc.text)
+    return [q for q in quotes if q]
+
+
+@dataclass
+class _Stems:
+    """Content-word stems of each kept sentence, hashed: ``flat`` holds every sentence's stems one
+    after the other, ``rows`` the sentence each belongs to, ``sizes`` the stems per sentence."""
+
+    flat: np.ndarray  # uint32
+    rows: np.ndarray  # int32
+    sizes: np.ndarray  # int32
+
+
+STEM_CHARS = 5  # "negotiators"/"negotiations" -> "negot": a crude, language-agnostic-ish stem
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _stem_hash(word: str) -> int | None:
+    """Hashed stem of a casefolded word, None for stopwords and digits (the paraphrase module's
+    content words, cut to ``STEM_CHARS``).  Cached: news vocabulary repeats, and this is per word."""
+    if word in _STOPWORDS or word.isdigit():
+        return None
+    return _h(_fold(word)[:STEM_CHARS])
+
+
+def _sentence_stems(text: str, spans: np.ndarray) -> _Stems:
+    flat: list[int] = []
+    rows: list[int] = []
+    sizes: list[int] = []
+    for row, (s, e) in enumerate(spans):
+        stems = {h for w in words(text[s:e]) if (h := _stem_hash(w)) is not None}
+        flat += stems
+        rows += [row] * len(stems)
+        sizes.append(len(stems))
+    return _Stems(np.array(flat, dtype=np.uint32), np.array(rows, dtype=np.int32), np.array(sizes, dtype=np.int32))
+
+
+def stem_dice(new: _Stems, others: Sequence[_Stems]) -> np.ndarray:
+    """Dice overlap of every sentence of ``new`` with every sentence of ``others`` (stacked along the
+    columns, in order): one small matrix product instead of a Python loop over sentence pairs."""
+    vocab = np.unique(new.flat)
+    total = sum(len(o.sizes) for o in others)
+    if not len(new.sizes) or not total:
+        return np.zeros((len(new.sizes), total), dtype=np.float32)
+    mine = np.zeros((len(new.sizes), len(vocab)), dtype=np.float32)
+    mine[new.rows, np.searchsorted(vocab, new.flat)] = 1.0
+    theirs = np.zeros((total, len(vocab)), dtype=np.float32)
+    offset = 0
+    for o in others:
+        cols = np.searchsorted(vocab, o.flat)
+        inside = cols < len(vocab)
+        hit = inside.copy()
+        hit[inside] = vocab[cols[inside]] == o.flat[inside]
+        theirs[o.rows[hit] + offset, cols[hit]] = 1.0
+        offset += len(o.sizes)
+    sizes = np.concatenate([o.sizes for o in others]).astype(np.float32)
+    with _single_thread_blas():
+        inter = mine @ theirs.T
+    denom = new.sizes.astype(np.float32)[:, None] + sizes[None, :]
+    return np.where(denom > 0, 2 * inter / np.maximum(denom, 1), 0.0).astype(np.float32)
+
+
 @dataclass
 class _Stored:
     meta: DocMeta
     spans: np.ndarray
-    vectors: np.ndarray  # float16 to halve memory
+    vectors: np.ndarray | None  # float16 to halve memory; None until the sentences are embedded
     anchors: _Anchors
+    stems: _Stems
 
 
 def monotone_alignment(sim: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
@@ -185,7 +276,9 @@ class RewriteFinder:
     """Incremental rewrite detector; plug it into ``DuplicateFinder(rewrites=...)`` or use it alone.
 
     ``add(doc, features=None, skip=())`` returns rewrite links between ``doc`` and docs added or loaded
-    before.  Without ``features`` the sentences are embedded with :func:`storyline.embed.get_embedder`.
+    before.  Without ``features`` (or with features whose sentences are not embedded yet) the sentences
+    are embedded with :func:`storyline.embed.get_embedder`: the in-memory index embeds every article;
+    the store-backed path (:mod:`storyline.corpus.update`) embeds only articles passing the lexical gate.
     Memory: ~25 KB per article (float16 sentence vectors); pass ``loader`` (id -> ``(DupDoc,
     RewriteFeatures)`` or None) with ``max_cached`` to keep only recent articles in memory at scale.
     """
@@ -193,13 +286,19 @@ class RewriteFinder:
     def __init__(self, sentence_threshold: float = 0.65, min_coverage: float = 0.5, min_pairs: int = 4,
                  min_anchored: float = 0.5, doc_threshold: float = 0.8, min_sentence_words: int = 5,
                  max_sentences: int = 300, tables: int = 32, bits: int = 14, max_candidates: int = 50,
+                 lead_sentences: int = 8, gate_dice: float = 0.4, gate_coverage: float = 0.45,
+                 min_anchored_pairs: int = 2,
                  seed: int = 7, embedder: Any = None, max_cached: int | None = None,
                  loader: Callable[[str], tuple[DupDoc, RewriteFeatures] | None] | None = None):
         self.sentence_threshold = sentence_threshold
         self.min_coverage = min_coverage
         self.min_pairs = min_pairs
         self.min_anchored = min_anchored
+        self.min_anchored_pairs = min_anchored_pairs
         self.doc_threshold = doc_threshold
+        self.lead_sentences = lead_sentences
+        self.gate_dice = gate_dice
+        self.gate_coverage = gate_coverage
         self.min_sentence_words = min_sentence_words
         self.max_sentences = max_sentences
         self.max_candidates = max_candidates
@@ -227,26 +326,41 @@ class RewriteFinder:
         spans = [(s, e) for s, e in sentence_spans(text) if len(words(text[s:e])) >= self.min_sentence_words]
         return np.array(spans[: self.max_sentences], dtype=np.int32).reshape(-1, 2)
 
-    def _encode(self, sentences: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str], max_tokens: int = 128) -> np.ndarray:
         if self._embedder is None:
             from storyline.embed import get_embedder
 
             self._embedder = get_embedder()
-        return self._embedder.encode(sentences, max_tokens=128)
+        return self._embedder.encode(texts, max_tokens=max_tokens)
 
     def features(self, doc: DupDoc) -> RewriteFeatures:
-        """Sentence spans and vectors of one doc (embeds its sentences)."""
+        """Sentence spans, lead vector and sentence vectors of one doc."""
         return self.features_many([doc])[0]
 
-    def features_many(self, docs: Sequence[DupDoc]) -> list[RewriteFeatures]:
-        """Features of many docs with one batched embedding call (much faster than one by one)."""
+    def features_many(self, docs: Sequence[DupDoc], sentences: bool = True) -> list[RewriteFeatures]:
+        """Features of many docs with batched embedding calls (much faster than one by one).
+
+        ``sentences=False`` computes the spans and the lead vectors only (one passage per article,
+        ~1/5 of the embedding work): what candidate search needs; :meth:`embed_many` adds the rest."""
         spans = [self.sentence_spans(d.text) for d in docs]
-        sentences = [d.text[s:e] for d, sp in zip(docs, spans) for s, e in sp]
+        # The lead passage: the model was trained on up to 256 word pieces, ~8 news sentences.
+        leads_of = [i for i, sp in enumerate(spans) if len(sp)]
+        leads = self._encode([" ".join(docs[i].text[s:e] for s, e in spans[i][: self.lead_sentences])
+                              for i in leads_of], max_tokens=256) if leads_of else np.zeros((0, DIM), np.float32)
+        lead_by = dict(zip(leads_of, leads))
+        out = [RewriteFeatures(spans=sp, vectors=None, lead=lead_by.get(i)) for i, sp in enumerate(spans)]
+        return self.embed_many(docs, out) if sentences else out
+
+    def embed_many(self, docs: Sequence[DupDoc], features: Sequence[RewriteFeatures]) -> list[RewriteFeatures]:
+        """``features`` with the sentence vectors filled in (one batched call for all docs missing them)."""
+        todo = [k for k, f in enumerate(features) if f.vectors is None]
+        sentences = [docs[k].text[s:e] for k in todo for s, e in features[k].spans]
         vectors = self._encode(sentences) if sentences else np.zeros((0, DIM), dtype=np.float32)
-        out, at = [], 0
-        for sp in spans:
-            out.append(RewriteFeatures(spans=sp, vectors=vectors[at : at + len(sp)]))
-            at += len(sp)
+        out, at = list(features), 0
+        for k in todo:
+            n = len(features[k].spans)
+            out[k] = RewriteFeatures(spans=features[k].spans, vectors=vectors[at : at + n], lead=features[k].lead)
+            at += n
         return out
 
     # --- index ---------------------------------------------------------------------------------
@@ -255,45 +369,60 @@ class RewriteFinder:
         bits = (vec @ self._planes > 0).reshape(-1, self.bits)
         return (bits @ self._powers).tolist()
 
-    def _store(self, doc: DupDoc, feats: RewriteFeatures, anchors: _Anchors) -> None:
-        meta = DocMeta(doc.id, doc.published, doc.seq, doc.outlet)
+    def _store(self, stored: _Stored, doc_vec: np.ndarray | None) -> None:
         row = len(self._ids)
-        self._ids.append(doc.id)
-        self._row[doc.id] = row
-        self._metas.append(meta)
+        self._ids.append(stored.meta.id)
+        self._row[stored.meta.id] = row
+        self._metas.append(stored.meta)
         if row >= len(self._docvecs):  # amortised doubling
             self._docvecs = np.concatenate([self._docvecs, np.zeros_like(self._docvecs)])
-        anchors.strings = {}  # readable strings are only needed for the doc being added
-        self._docs[doc.id] = _Stored(meta, feats.spans, feats.vectors.astype(np.float16), anchors)
+        stored.anchors.strings = {}  # readable strings are only needed for the doc being added
+        self._docs[stored.meta.id] = stored
         if self._max_cached is not None:
             while len(self._docs) > self._max_cached:
                 self._docs.popitem(last=False)
-        vec = feats.doc_vector()
-        if vec is None:
+        if doc_vec is None:
             return
-        self._docvecs[row] = vec
-        for table, key in zip(self._buckets, self._keys(vec)):
+        self._docvecs[row] = doc_vec
+        for table, key in zip(self._buckets, self._keys(doc_vec)):
             table.setdefault(key, []).append(row)
-        for q in anchors.quotes.tolist():
+        for q in stored.anchors.quotes.tolist():
             self._by_quote.setdefault(q, []).append(row)
 
-    def _prepare(self, doc: DupDoc, features: RewriteFeatures | None, keep_strings: bool) -> tuple[RewriteFeatures, _Anchors]:
+    def _checked(self, doc: DupDoc, features: RewriteFeatures | None, embed: bool) -> RewriteFeatures:
+        """``features`` validated against ``doc`` (computed when None; sentences embedded if ``embed``)."""
         if features is None:
-            features = self.features(doc)
+            return self.features_many([doc], sentences=embed)[0]
         spans = np.asarray(features.spans, dtype=np.int32).reshape(-1, 2)
-        vectors = np.asarray(features.vectors)
-        if len(spans) != len(vectors) or (len(vectors) and vectors.shape[1] != DIM):
+        vectors = None if features.vectors is None else np.asarray(features.vectors)
+        if vectors is not None and (len(spans) != len(vectors) or (len(vectors) and vectors.shape[1] != DIM)):
             raise InputError(doc.id, f"rewrite features do not match: {len(spans)} spans, vectors {vectors.shape}")
         if len(spans) and (spans.min() < 0 or spans.max() > len(doc.text)):
             raise InputError(doc.id, "rewrite feature spans fall outside the text; recompute the features")
-        quotes = [" ".join(words(q)) for q in doc.quotes] if doc.quotes else quoted_passages(doc.text)
-        features = RewriteFeatures(spans=spans, vectors=vectors)
-        return features, _anchors(doc.text, spans, [q for q in quotes if q], keep_strings)
+        features = RewriteFeatures(spans=spans, vectors=vectors, lead=features.lead)
+        if len(spans) and features.lead is None:  # cached before leads existed: add it (no sentence work)
+            features.lead = self.features_many([doc], sentences=False)[0].lead
+        return self.embed_many([doc], [features])[0] if embed else features
+
+    def complete(self, doc: DupDoc, features: RewriteFeatures) -> RewriteFeatures:
+        """``features`` checked against ``doc``, with the lead vector added if it was cached without one."""
+        return self._checked(doc, features, embed=False)
+
+    def _prepare(self, doc: DupDoc, features: RewriteFeatures | None, keep_strings: bool,
+                 embed: bool = True) -> tuple[_Stored, np.ndarray | None]:
+        """The comparison-ready form of ``doc`` and its candidate-search vector."""
+        features = self._checked(doc, features, embed)
+        anchors = _anchors(doc.text, features.spans, _quote_texts(doc), keep_strings)
+        vectors = None if features.vectors is None else features.vectors.astype(np.float16)
+        stored = _Stored(DocMeta(doc.id, doc.published, doc.seq, doc.outlet), features.spans, vectors, anchors,
+                         _sentence_stems(doc.text, features.spans))
+        return stored, features.doc_vector()
 
     def load(self, doc: DupDoc, features: RewriteFeatures) -> None:
-        """Put a stored doc back in the index from cached ``features`` (no links are computed)."""
+        """Put a stored doc back in the index from cached ``features`` (no links are computed; sentences
+        not embedded yet are embedded now: the in-memory index keeps every article comparable)."""
         if doc.id not in self._row:
-            self._store(doc, *self._prepare(doc, features, keep_strings=False))
+            self._store(*self._prepare(doc, features, keep_strings=False))
 
     def _get(self, doc_id: str) -> _Stored | None:
         stored = self._docs.get(doc_id)
@@ -305,9 +434,8 @@ class RewriteFinder:
         loaded = self._loader(doc_id)
         if loaded is None:
             return None
-        doc, feats = loaded
-        feats, anchors = self._prepare(doc, feats, keep_strings=False)
-        stored = _Stored(self._metas[self._row[doc_id]], feats.spans, feats.vectors.astype(np.float16), anchors)
+        stored, _vec = self._prepare(*loaded, keep_strings=False)
+        stored.meta = self._metas[self._row[doc_id]]
         self._docs[doc_id] = stored
         return stored
 
@@ -347,11 +475,13 @@ class RewriteFinder:
         if len(pairs) < needed:
             return None
         evidence: list[dict[str, Any]] = []
-        anchored = 0
+        anchored = anchorable = 0
         for i, j, s in pairs:
             ci, oj = (i, j)
-            shared_h = copy.anchors.per_sentence[ci] & orig.anchors.per_sentence[oj]
+            mine, theirs = copy.anchors.per_sentence[ci], orig.anchors.per_sentence[oj]
+            shared_h = mine & theirs
             anchored += bool(shared_h)
+            anchorable += bool(mine) and bool(theirs)
             evidence.append({
                 "type": "sentence_pair",
                 "copy_span": [int(x) for x in copy.spans[ci]],
@@ -359,7 +489,7 @@ class RewriteFinder:
                 "similarity": round(s, 4),
                 "shared": sorted(new_strings.get(h, "") for h in shared_h),
             })
-        if anchored / len(pairs) < self.min_anchored:
+        if anchored < self.min_anchored_pairs or anchored / max(1, anchorable) < self.min_anchored:
             return None
         coverage = len(pairs) / shorter
 
@@ -374,7 +504,8 @@ class RewriteFinder:
             "original_sentences": len(orig.spans),
             "coverage": round(coverage, 4),
             "mean_similarity": round(float(np.mean([p[2] for p in pairs])), 4),
-            "anchored_share": round(anchored / len(pairs), 4),
+            "anchored_share": round(anchored / max(1, anchorable), 4),
+            "anchorable_pairs": anchorable,
             "shared_quotes": shared("quotes"),
             "shared_numbers": shared("figures"),
             "shared_names": shared("names"),
@@ -387,24 +518,41 @@ class RewriteFinder:
             raise InputError("RewriteFinder.add", f"expected a DupDoc with str text, got {type(doc).__name__}")
         if doc.id in self._row:
             return []
-        feats, anchors = self._prepare(doc, features, keep_strings=True)
-        strings = anchors.strings
-        vec = feats.doc_vector()
+        new, vec = self._prepare(doc, features, keep_strings=True)
+        strings = new.anchors.strings
         links: list[DuplicateLink] = []
         if vec is not None and self._ids:
-            new = _Stored(DocMeta(doc.id, doc.published, doc.seq, doc.outlet), feats.spans,
-                          feats.vectors.astype(np.float16), anchors)
             skip = set(skip)
-            others = [self._get(self._ids[row]) for row in self._candidates(vec, anchors.quotes)
+            others = [self._get(self._ids[row]) for row in self._candidates(vec, new.anchors.quotes)
                       if self._ids[row] not in skip]
             links = self._confirm_all(new, strings, [o for o in others if o is not None])
-        self._store(doc, feats, anchors)
+        self._store(new, vec)
         return sorted(links, key=DuplicateLink.sort_key)
 
-    def _confirm_all(self, new: _Stored, strings: dict[int, str], others: list[_Stored]) -> list[DuplicateLink]:
+    def gate(self, new: _Stored, others: Sequence[_Stored]) -> list[_Stored]:
+        """The ``others`` whose lexical alignment with ``new`` could make a rewrite (step 2; no vectors)."""
         others = [o for o in others if len(o.spans)]
         if not others or not len(new.spans):
             return []
+        dice = stem_dice(new.stems, [o.stems for o in others])
+        bounds = np.cumsum([0] + [len(o.spans) for o in others])
+        kept = []
+        for k, other in enumerate(others):
+            sim = dice[:, bounds[k] : bounds[k + 1]]
+            needed = max(self.min_pairs, self.gate_coverage * min(sim.shape))
+            hits = sim >= self.gate_dice
+            if min(int(hits.any(axis=1).sum()), int(hits.any(axis=0).sum())) < needed:
+                continue  # the cheap bound: most same-topic candidates stop here
+            if len(monotone_alignment(sim, self.gate_dice)) >= needed:
+                kept.append(other)
+        return kept
+
+    def _confirm_all(self, new: _Stored, strings: dict[int, str], others: list[_Stored]) -> list[DuplicateLink]:
+        others = self.gate(new, others)
+        if not others:
+            return []
+        if new.vectors is None or any(o.vectors is None for o in others):
+            raise InputError(new.meta.id, "rewrite confirmation needs embedded sentences (RewriteFinder.embed_many)")
         # One matrix product for all candidates, on one BLAS thread: these products are small,
         # and waking BLAS threads on a busy machine made the layer 5-7x slower (measured).
         stacked = np.concatenate([o.vectors for o in others]).astype(np.float32)
@@ -422,16 +570,16 @@ class RewriteFinder:
 
     def blocking_keys(self, doc: DupDoc, features: RewriteFeatures) -> tuple[list[int], list[int]]:
         """``(band keys, quotation keys)`` of a doc: the same candidates as the in-memory index (a shared
-        hyperplane-LSH band of the doc vector, or a shared quotation).  Empty for a doc without sentences."""
-        feats, anchors = self._prepare(doc, features, keep_strings=False)
-        vec = feats.doc_vector()
+        hyperplane-LSH band of the lead vector, or a shared quotation).  Empty for a doc without sentences."""
+        vec = self._checked(doc, features, embed=False).doc_vector()
         if vec is None:
             return [], []
         bands = [blocking_key(b"r", struct.pack("<HQ", t, k)) for t, k in enumerate(self._keys(vec))]
-        return bands, [blocking_key(b"q", struct.pack("<I", q)) for q in anchors.quotes.tolist()]
+        quotes = sorted({_h(f"“{q}”") for q in _quote_texts(doc)})  # as _anchors hashes them
+        return bands, [blocking_key(b"q", struct.pack("<I", q)) for q in quotes]
 
     def top_candidates(self, vec: np.ndarray, others: Sequence[tuple[str, np.ndarray]]) -> list[str]:
-        """Ids of ``others`` (id, doc vector; in a deterministic order that breaks ties) whose article
+        """Ids of ``others`` (id, doc vector; in a deterministic order that breaks ties) whose lead
         cosine with ``vec`` is >= ``doc_threshold``, most similar first, at most ``max_candidates``."""
         if not others:
             return []
@@ -439,15 +587,17 @@ class RewriteFinder:
         order = np.lexsort((np.arange(len(others)), -cos))
         return [others[i][0] for i in order if cos[i] >= self.doc_threshold][: self.max_candidates]
 
-    def prepared(self, doc: DupDoc, features: RewriteFeatures) -> _Stored:
-        """A candidate's comparison-ready form (vectors + specifics); callers may cache it (~30 KB)."""
-        feats, anchors = self._prepare(doc, features, keep_strings=False)
-        return _Stored(DocMeta(doc.id, doc.published, doc.seq, doc.outlet), feats.spans,
-                       feats.vectors.astype(np.float16), anchors)
+    def prepared(self, doc: DupDoc, features: RewriteFeatures, keep_strings: bool = False) -> _Stored:
+        """A doc's comparison-ready form (specifics, stems, vectors if embedded); callers may cache it."""
+        return self._prepare(doc, features, keep_strings=keep_strings, embed=False)[0]
 
-    def match(self, doc: DupDoc, features: RewriteFeatures, others: Sequence[_Stored]) -> list[DuplicateLink]:
-        """Rewrite links between ``doc`` and each of ``others`` (selected candidates, from ``prepared``)."""
-        feats, anchors = self._prepare(doc, features, keep_strings=True)
-        new = _Stored(DocMeta(doc.id, doc.published, doc.seq, doc.outlet), feats.spans,
-                      feats.vectors.astype(np.float16), anchors)
-        return sorted(self._confirm_all(new, anchors.strings, list(others)), key=DuplicateLink.sort_key)
+    def with_vectors(self, stored: _Stored, features: RewriteFeatures) -> _Stored:
+        """``stored`` with the sentence vectors of ``features`` (embedded for it after the gate)."""
+        if features.vectors is None or len(features.vectors) != len(stored.spans):
+            raise InputError(stored.meta.id, "sentence vectors do not match the prepared sentences")
+        return _Stored(stored.meta, stored.spans, features.vectors.astype(np.float16), stored.anchors, stored.stems)
+
+    def match(self, new: _Stored, others: Sequence[_Stored]) -> list[DuplicateLink]:
+        """Rewrite links between ``new`` (from ``prepared(..., keep_strings=True)``) and each of ``others``
+        (selected candidates, from ``prepared``); all of them embedded (:meth:`with_vectors`)."""
+        return sorted(self._confirm_all(new, new.anchors.strings, list(others)), key=DuplicateLink.sort_key)

@@ -22,6 +22,8 @@ from storyline.settings import Settings
 MINHASH = "minhash"
 SENTENCES = "sentences"
 SENTENCE_MODEL = "minilm"  # the model key of stored sentence features (all-MiniLM-L6-v2)
+LEAD_KEYS = "lead"  # dup_keys kind of the rewrite layer's keys (lead-vector LSH bands, quotations)
+LEAD_MODEL = "minilm-lead"  # model key of the stored lead vectors (REWRITE_DOC)
 STORY_STATE = "stories.state"
 FRESH_CHUNK = 256  # new articles read, embedded and indexed per step
 
@@ -32,13 +34,14 @@ def _published_key(row) -> tuple:
 
 # -- duplicates ---------------------------------------------------------------------------------------
 # Store-backed and shard-wise (see docs/duplicates.md "Scaling"): an update never loads the corpus.
-# Phase 1 (`index_new_articles`, the writer): signatures, sentence features and blocking keys of the new
-# articles are stored.  Phase 2 (`find_links`, read-only, any shard of the new articles): each new article
-# looks its keys up in `dup_keys` and is confirmed against those candidates only.  A pair of two new
+# Phase 1 (`index_new_articles`, the writer): signatures, sentence spans + lead vectors and blocking keys
+# of the new articles are stored.  Phase 2 (`find_links`, read-only, any shard of the new articles): each
+# new article looks its keys up in `dup_keys` and is confirmed against those candidates only; sentences
+# are embedded only for pairs passing the rewrite layer's lexical gate (the writer stores those vectors).  A pair of two new
 # articles is examined by the later one in (published, seq, id) order, so the union of the shards'
 # links is the unsharded result.
 PREPARED_CACHE = 1024  # rewrite candidates kept ready per shard (~30 KB each): same-topic candidates recur
-REWRITE_DOC = "rewrite_doc"  # normalised mean sentence vector (float32): candidate filtering reads 1.5 KB
+REWRITE_DOC = "rewrite_doc"  # the lead vector (float32): candidate filtering reads 1.5 KB per candidate
 KEYS_BACKFILLED = "dup_keys.backfilled"
 
 
@@ -81,10 +84,10 @@ def new_article_order(store, new_ids: Iterable[str]) -> list[str]:
 
 def _put_rewrite_keys(store, rewrites, doc, feats) -> None:
     bands, quotes = rewrites.blocking_keys(doc, feats)
-    store.put_dup_keys(doc.id, SENTENCES, bands + quotes)
+    store.put_dup_keys(doc.id, LEAD_KEYS, bands + quotes)
     vec = feats.doc_vector()
     if vec is not None:
-        store.put_vector(doc.id, REWRITE_DOC, SENTENCE_MODEL, vec.astype("<f4").tobytes())
+        store.put_vector(doc.id, REWRITE_DOC, LEAD_MODEL, vec.astype("<f4").tobytes())
 
 
 def backfill_dup_keys(store, settings: Settings) -> int:
@@ -108,22 +111,29 @@ def backfill_dup_keys(store, settings: Settings) -> int:
             store.put_dup_keys(article_id, MINHASH, [exact, *bands])
             done += 1
     ids = [""]
-    while (rewrites is not None and not done_kinds.get(SENTENCES)
-           and (ids := store.vectors_without_keys(SENTENCES, SENTENCE_MODEL, SENTENCES, after=ids[-1]))):
+    if rewrites is not None and not done_kinds.get(LEAD_KEYS):
+        # keys of the mean-sentence-vector era (kind "sentences"): replaced by lead keys below
+        store.conn.execute("DELETE FROM dup_keys WHERE kind = ?", (SENTENCES,))
+    while (rewrites is not None and not done_kinds.get(LEAD_KEYS)
+           and (ids := store.vectors_without_keys(SENTENCES, SENTENCE_MODEL, LEAD_KEYS, after=ids[-1]))):
         blobs = store.get_vectors(ids, SENTENCES, SENTENCE_MODEL)
         for article in store.iter_articles(ids):
-            _put_rewrite_keys(store, rewrites, _dupdoc(article, _quotes_of(store, article.id)),
-                              RewriteFeatures.from_bytes(blobs[article.id]))
+            doc = _dupdoc(article, _quotes_of(store, article.id))
+            old = RewriteFeatures.from_bytes(blobs[article.id])
+            feats = rewrites.complete(doc, old)
+            if old.lead is None and feats.lead is not None:  # features cached before leads: store the lead
+                store.put_vector(doc.id, SENTENCES, SENTENCE_MODEL, feats.to_bytes())
+            _put_rewrite_keys(store, rewrites, doc, feats)
             done += 1
-    flags = {MINHASH: True, SENTENCES: bool(done_kinds.get(SENTENCES) or rewrites is not None)}
+    flags = {MINHASH: True, LEAD_KEYS: bool(done_kinds.get(LEAD_KEYS) or rewrites is not None)}
     if flags != done_kinds:
         store.set_state(KEYS_BACKFILLED, flags)
     return done
 
 
 def index_new_articles(store, settings: Settings, ordered_ids: list[str]) -> None:
-    """Phase 1 (writer): signature, blocking keys and (rewrites on) sentence features of each new
-    article, ``FRESH_CHUNK`` at a time.  Cached sentence features are reused (a rebuild re-embeds nothing)."""
+    """Phase 1 (writer): signature, blocking keys and (rewrites on) sentence spans and lead vector of
+    each new article, ``FRESH_CHUNK`` at a time.  Cached features are reused (a rebuild re-embeds nothing)."""
     from storyline.corpus.rewrites import RewriteFeatures
 
     finder, rewrites = _finders(settings)
@@ -140,9 +150,9 @@ def index_new_articles(store, settings: Settings, ordered_ids: list[str]) -> Non
         docs = [_dupdoc(a, _quotes_of(store, a.id)) for a in chunk]
         cached = store.get_vectors([d.id for d in docs], SENTENCES, SENTENCE_MODEL)
         todo = [d for d in docs if d.id not in cached]
-        fresh = dict(zip((d.id for d in todo), rewrites.features_many(todo)))
+        fresh = dict(zip((d.id for d in todo), rewrites.features_many(todo, sentences=False)))
         for doc in docs:
-            feats = fresh.get(doc.id) or RewriteFeatures.from_bytes(cached[doc.id])
+            feats = fresh.get(doc.id) or rewrites.complete(doc, RewriteFeatures.from_bytes(cached[doc.id]))
             if doc.id in fresh:
                 store.put_vector(doc.id, SENTENCES, SENTENCE_MODEL, feats.to_bytes())
                 feats = RewriteFeatures.from_bytes(feats.to_bytes())  # the float16 form every reader sees
@@ -152,12 +162,14 @@ def index_new_articles(store, settings: Settings, ordered_ids: list[str]) -> Non
 class _Shard:
     """What one shard's link search needs: the finders, the new ids and their order."""
 
-    def __init__(self, store, settings: Settings, ordered_ids: list[str]):
+    def __init__(self, store, settings: Settings, ordered_ids: list[str], fresh: dict | None = None):
         self.store = store
         self.finder, self.rewrites = _finders(settings)
         self.model = duplicates_model(settings)
         self.position = {article_id: n for n, article_id in enumerate(ordered_ids)}
-        self._prepared: OrderedDict[str, object] = OrderedDict()  # LRU of RewriteFinder.prepared forms
+        # LRU of (DupDoc, RewriteFeatures, RewriteFinder.prepared form) per candidate
+        self._prepared: OrderedDict[str, tuple] = OrderedDict()
+        self.fresh = fresh if fresh is not None else {}  # id -> features embedded here, for the writer
 
     def prepared(self, ids: list[str]) -> list:
         """Comparison-ready rewrite candidates (text, quotes and features read once per LRU stay)."""
@@ -167,14 +179,33 @@ class _Shard:
         blobs = self.store.get_vectors(missing, SENTENCES, SENTENCE_MODEL)
         for article in self.store.iter_articles([i for i in missing if i in blobs]):
             doc = _dupdoc(article, _quotes_of(self.store, article.id))
-            self._prepared[article.id] = self.rewrites.prepared(doc, RewriteFeatures.from_bytes(blobs[article.id]))
+            feats = self.fresh.get(doc.id) or RewriteFeatures.from_bytes(blobs[article.id])
+            self._prepared[article.id] = (doc, feats, self.rewrites.prepared(doc, feats))
         out = []
         for i in ids:
             if i in self._prepared:
                 self._prepared.move_to_end(i)
-                out.append(self._prepared[i])
+                out.append(self._prepared[i][2])
         while len(self._prepared) > PREPARED_CACHE:
             self._prepared.popitem(last=False)
+        return out
+
+    def entries(self, ids: list[str]) -> list[tuple]:
+        """The cached (DupDoc, RewriteFeatures, prepared) of ``ids`` (call :meth:`prepared` first)."""
+        return [self._prepared[i] for i in ids if i in self._prepared]
+
+    def embedded(self, items: list[tuple]) -> list:
+        """The prepared forms of ``items`` ((DupDoc, RewriteFeatures, prepared)) with sentence vectors:
+        the ones not embedded yet are embedded in one batch and remembered in ``fresh``."""
+        todo = [k for k, (_d, f, _p) in enumerate(items) if f.vectors is None]
+        full = self.rewrites.embed_many([items[k][0] for k in todo], [items[k][1] for k in todo])
+        out = [p for _d, _f, p in items]
+        for k, feats in zip(todo, full):
+            doc = items[k][0]
+            out[k] = self.rewrites.with_vectors(items[k][2], feats)
+            self.fresh[doc.id] = feats
+            if doc.id in self._prepared:
+                self._prepared[doc.id] = (doc, feats, out[k])
         return out
 
     def earlier(self, doc_id: str, others: Iterable[str]) -> set[str]:
@@ -224,8 +255,8 @@ def _copy_links(shard: _Shard, article, signature: bytes) -> list:
 
 
 def _rewrite_links(shard: _Shard, article, skip: set[str]) -> list:
-    """Rewrite links of one new article: candidates from its band/quotation keys, features of the
-    best few candidates only."""
+    """Rewrite links of one new article: candidates from its band/quotation keys, the best few
+    through the lexical gate, sentence vectors for those that pass (embedded here if not stored)."""
     import numpy as np
 
     from storyline.corpus.rewrites import RewriteFeatures
@@ -234,12 +265,13 @@ def _rewrite_links(shard: _Shard, article, skip: set[str]) -> list:
     blob = store.get_vector(article.id, SENTENCES, SENTENCE_MODEL)
     if blob is None:
         return []
-    doc, feats = _dupdoc(article, _quotes_of(store, article.id)), RewriteFeatures.from_bytes(blob)
+    doc = _dupdoc(article, _quotes_of(store, article.id))
+    feats = shard.fresh.get(doc.id) or rewrites.complete(doc, RewriteFeatures.from_bytes(blob))
     vec = feats.doc_vector()
     bands, quotes = rewrites.blocking_keys(doc, feats)
     if vec is None:
         return []
-    hits = store.dup_key_hits(SENTENCES, bands + quotes)
+    hits = store.dup_key_hits(LEAD_KEYS, bands + quotes)
     quote_keys, postings = set(quotes), defaultdict(int)
     for _a, key in hits:
         postings[key] += 1
@@ -249,20 +281,29 @@ def _rewrite_links(shard: _Shard, article, skip: set[str]) -> list:
     if not candidates:
         return []
     metas = shard.metas(candidates)
-    docvecs = store.get_vectors(candidates, REWRITE_DOC, SENTENCE_MODEL)
+    docvecs = store.get_vectors(candidates, REWRITE_DOC, LEAD_MODEL)
     ordered = sorted((c for c in candidates if c in docvecs and c in metas),
                      key=lambda c: (metas[c].seq, c))  # ties broken by ingest order, like the in-memory index
     chosen = rewrites.top_candidates(vec, [(c, np.frombuffer(docvecs[c], dtype="<f4")) for c in ordered])
-    return rewrites.match(doc, feats, shard.prepared(chosen))
+    new = rewrites.prepared(doc, feats, keep_strings=True)
+    passed = {o.meta.id for o in rewrites.gate(new, shard.prepared(chosen))}
+    if not passed:
+        return []  # the common case: no sentence embeddings needed at all
+    others = shard.embedded(shard.entries([c for c in chosen if c in passed]))
+    new = shard.embedded([(doc, feats, new)])[0]
+    return rewrites.match(new, others)
 
 
-def find_links(store, settings: Settings, ordered_ids: list[str], rank: int = 0, world_size: int = 1) -> list:
+def find_links(store, settings: Settings, ordered_ids: list[str], rank: int = 0, world_size: int = 1,
+               fresh: dict | None = None) -> list:
     """Phase 2 (read-only): the duplicate links of shard ``rank`` of ``world_size`` of the new articles.
 
     ``ordered_ids`` are all new articles in :func:`new_article_order`, already indexed by
     :func:`index_new_articles`; shard ``rank`` takes every ``world_size``-th of them.  Reads candidates'
-    signatures and features only.  Merge the shards' lists with :func:`best_links`."""
-    shard = _Shard(store, settings, ordered_ids)
+    signatures and features only.  Sentence features embedded on the way are put in ``fresh`` (id ->
+    RewriteFeatures) for a writer to store (:func:`store_fresh_features`).  Merge the shards' lists
+    with :func:`best_links`."""
+    shard = _Shard(store, settings, ordered_ids, fresh)
     links: list = []
     mine = ordered_ids[rank::world_size]
     for start in range(0, len(mine), FRESH_CHUNK):
@@ -278,18 +319,20 @@ def find_links(store, settings: Settings, ordered_ids: list[str], rank: int = 0,
     return links
 
 
-def find_links_task(db_url: str, settings: Settings, ordered_ids: list[str], rank: int, world_size: int) -> list:
-    """:func:`find_links` in a worker process (local pool or Ray task): opens its own read-only store."""
+def find_links_task(db_url: str, settings: Settings, ordered_ids: list[str], rank: int, world_size: int) -> tuple[list, dict]:
+    """:func:`find_links` in a worker process (local pool or Ray task): opens its own read-only store.
+    Returns the shard's links and the sentence features it embedded (for the writer to store)."""
     from storyline.store import open_store
 
+    fresh: dict = {}
     with open_store(db_url, readonly=True) as store:
-        return find_links(store, settings, ordered_ids, rank, world_size)
+        return find_links(store, settings, ordered_ids, rank, world_size, fresh=fresh), fresh
 
 
 class DuplicateShardStep:
     """Pipeline-step form of :func:`find_links` for the executors: items are shard ranks, each
-    result is that shard's list of links.  Workers open the store read-only, so the writer must
-    commit :func:`index_new_articles` first (see :func:`find_links_parallel`)."""
+    result is that shard's ``(links, embedded features)``.  Workers open the store read-only, so the
+    writer must commit :func:`index_new_articles` first (see :func:`find_links_parallel`)."""
 
     name = "duplicates"
 
@@ -301,11 +344,18 @@ class DuplicateShardStep:
             yield find_links_task(self.db_url, self.settings, self.ordered_ids, shard, self.world_size)
 
 
-def find_links_parallel(db_url: str, settings: Settings, ordered_ids: list[str], executor, world_size: int) -> list:
+def find_links_parallel(db_url: str, settings: Settings, ordered_ids: list[str], executor, world_size: int,
+                        fresh: dict | None = None) -> list:
     """All shards' links through an executor (``LocalExecutor``/``RayExecutor``), concatenated for
-    :func:`store_links`.  The new articles must be indexed and committed already."""
+    :func:`store_links`; sentence features the shards embedded go into ``fresh`` (for
+    :func:`store_fresh_features`).  The new articles must be indexed and committed already."""
     step = DuplicateShardStep(db_url, settings, ordered_ids, world_size)
-    return [link for shard_links in executor.map([step], range(world_size)) for link in shard_links]
+    links: list = []
+    for shard_links, shard_fresh in executor.map([step], range(world_size)):
+        links += shard_links
+        if fresh is not None:
+            fresh.update(shard_fresh)
+    return links
 
 
 def index_for_links(store, settings: Settings, new_ids: list[str]) -> list[str]:
@@ -325,9 +375,17 @@ def update_duplicates(store, settings: Settings, new_ids: Iterable[str]) -> list
     if not new:
         return []
     ordered = index_for_links(store, settings, new)
-    links = find_links(store, settings, ordered)
+    fresh: dict = {}
+    links = find_links(store, settings, ordered, fresh=fresh)
+    store_fresh_features(store, fresh)
     store_links(store, links)
     return links
+
+
+def store_fresh_features(store, fresh: dict) -> None:
+    """Keep the sentence vectors embedded during a link search: an article is embedded once."""
+    for article_id, feats in fresh.items():
+        store.put_vector(article_id, SENTENCES, SENTENCE_MODEL, feats.to_bytes())
 
 
 def store_links(store, links: list) -> list:
@@ -596,9 +654,11 @@ def rebuild_corpus(store, settings: Settings, executor=None, shards: int = 1) ->
         else:
             ordered = index_for_links(store, settings, ids)
     if executor is not None:
-        links = find_links_parallel(store.url, settings, ordered, executor, max(1, shards))
+        fresh: dict = {}
+        links = find_links_parallel(store.url, settings, ordered, executor, max(1, shards), fresh=fresh)
         with store.transaction():
             out = {"duplicates": len(links)}
+            store_fresh_features(store, fresh)
             store_links(store, links)
     with store.transaction():
         out["stories"] = len(recluster_stories(store, settings, executor=executor))

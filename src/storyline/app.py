@@ -42,7 +42,10 @@ def ingest_and_update(paths: Iterable[str | Path], settings: Settings, *, meta: 
             on_item = lambda _item: bar.advance(task)  # noqa: E731
         report = ingest(paths, store, settings, meta=meta, exclude=exclude, on_item=on_item)
         if settings.ingest.corpus_stages:
-            update_corpus(store, settings, report.new_ids)
+            from storyline.executors import executor_for
+
+            # the ingest's executor also spreads a big update's link search and story topics
+            update_corpus(store, settings, report.new_ids, executor=executor_for(settings))
     return report
 
 

@@ -225,6 +225,7 @@ def _stage_pipeline(p: dict) -> tuple[int, dict]:
     every article, then the corpus stages (duplicates with rewrites, stories, entities, events), into a
     fresh database of its own.  Ingest+analysis and the corpus stages are timed separately too."""
     from storyline.corpus.update import update_corpus
+    from storyline.executors import executor_for
     from storyline.ingest import ingest
     from storyline.store import open_store
 
@@ -237,7 +238,7 @@ def _stage_pipeline(p: dict) -> tuple[int, dict]:
         t0 = time.perf_counter()
         report = ingest([corpus / "articles", corpus / "shards"], store, settings, meta=corpus / "meta.jsonl")
         t1 = time.perf_counter()
-        update_corpus(store, settings, report.new_ids)
+        update_corpus(store, settings, report.new_ids, executor=executor_for(settings))
         t2 = time.perf_counter()
     return report.new, {"ingest_analyze_s": t1 - t0, "corpus_s": t2 - t1, "failed": report.failed, "db": str(db),
                         "db_bytes_per_article": db.stat().st_size / max(1, report.new)}

@@ -65,9 +65,10 @@ def build_steps(settings: Settings, analyze: bool) -> list:
     if analyze:
         steps.append(AnalyzeStep(settings.nlp.spacy_model, tuple(settings.nlp.gazetteers), tuple(settings.nlp.actors)))
     if settings.duplicates.rewrites and settings.ingest.corpus_stages:
-        # the rewrite layer's sentence embeddings are per-document work: done by the workers, stored
-        # with the article, reused by the corpus stage (one onnxruntime thread each when they share cores)
-        steps.append(EmbedStep(threads=1 if settings.ingest.workers != 1 or settings.ingest.executor == "ray" else None))
+        # the rewrite layer's lead vectors are per-document work: done by the workers, stored with the
+        # article, reused by the corpus stage; one onnxruntime thread each, so `workers` is the number
+        # of cores used (also when workers = 1 runs the steps in this process)
+        steps.append(EmbedStep(threads=1))
     return steps
 
 

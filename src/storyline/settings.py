@@ -30,7 +30,7 @@ class StoreSettings(_Section):
 
 class IngestSettings(_Section):
     max_bytes: int = Field(20 * 1024 * 1024, gt=0, description="largest single document accepted")
-    workers: int = Field(0, ge=0, description="processes for per-document stages; 0 = one per core")
+    workers: int = Field(0, ge=0, description="processes for per-document stages, and the cores storyline uses; 0 = one per core")
     executor: Literal["local", "ray"] = "local"
     ray_address: str | None = Field(None, description="ray://host:port of an existing cluster; None = local Ray")
     batch_size: int = Field(64, gt=0)

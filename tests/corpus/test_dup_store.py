@@ -334,3 +334,58 @@ def test_ingest_embeds_in_the_workers_and_the_corpus_stage_reuses_it(tmp_path, m
             assert sum(calls) == (0 if embed_at_ingest else 3)
             results.append(links_of(st))
     assert results[0] == results[1] and ("b", "a", "near") in results[0]
+
+
+class InlineExecutor:
+    """An executor with two 'workers' that runs every batch in this process (monkeypatches apply)."""
+
+    workers, batch_size = 2, 64
+
+    def __init__(self):
+        self.batches = []
+
+    def map(self, steps, items):
+        from storyline.executors.base import batched
+        from storyline.pipeline import run_steps
+
+        for batch in batched(items, self.batch_size):
+            self.batches.append(list(batch))
+            yield from run_steps(steps, batch)
+
+
+def test_big_update_spreads_link_search_over_the_executor(tmp_path, monkeypatch):
+    """update_corpus with an executor of several workers: one shard per worker (each its own task),
+    the sentence vectors the shards embed stored by the writer, the same links as without."""
+    import storyline.embed
+
+    monkeypatch.setattr(storyline.embed, "get_embedder", lambda *a, **k: HashEmbedder())
+    monkeypatch.setattr(up, "PARALLEL_MIN", 2)
+    original, rewrite = _rewrite_pair()
+    texts = {"orig": (original, "2024-08-01"), "rw": (rewrite, "2024-08-02"),
+             "near": (edit(prose(5, 200), 2), "2024-08-03"), "base": (prose(5, 200), "2024-08-01"),
+             "other": (prose(6, 200), "2024-08-02")}
+    results = []
+    for name, executor in (("plain", None), ("sharded", InlineExecutor())):
+        with SQLiteStore(tmp_path / f"{name}.db") as st:
+            for key, (text, day) in texts.items():
+                put(st, key, text, day)
+            up.update_corpus(st, settings(rewrites=True), st.article_ids(), executor=executor)
+            results.append((links_of(st), st.story_assignments(), _embedded(st, "rw"), _embedded(st, "other")))
+            if executor is not None:
+                assert [len(b) for b in executor.batches][:1] == [1], "each shard is a task of its own"
+    assert results[0] == results[1]
+    assert {("rw", "orig", "rewrite"), ("near", "base", "near")} <= results[0][0]
+    assert results[1][2] and not results[1][3]
+
+
+def test_update_embeds_with_as_many_threads_as_the_executor_has_workers(store, monkeypatch):
+    """`workers` is the number of cores storyline uses: the writer's own embedding follows it."""
+    import storyline.embed
+
+    asked = []
+    monkeypatch.setattr(storyline.embed, "get_embedder", lambda *a, **k: asked.append(a or k) or HashEmbedder())
+    put(store, "orig", prose(3, 200), "2024-05-02")
+    executor = InlineExecutor()
+    executor.workers = 1
+    up.update_corpus(store, settings(rewrites=True), ["orig"], executor=executor)
+    assert asked and asked[0] == (1,)

@@ -22,8 +22,9 @@ sentences (and sometimes a factual slip), so shingles do not catch it.  Detectio
    both carry a specific (a capitalised name, a number or a quotation), >= ``min_anchored`` (and at least
    ``min_anchored_pairs``) must share one, so that two template articles about different subjects do not
    pass.  Pairs of generic sentences (no specific on one side) neither help nor hurt: a rewrite of an
-   article with much generic prose is still anchored by the sentences that name things.  An independent report of the same event shares facts but not
-   the sentence sequence: it aligns only a few sentences (typically < 25 %).
+   article with much generic prose is still anchored by the sentences that name things.  An independent
+   report of the same event shares facts but not the sentence sequence: it aligns only a few
+   sentences (typically < 25 %).
 
 Thresholds (documented in docs/duplicates.md): sentence cosine 0.65 (MiniLM's best-accuracy
 threshold on MRPC is ~0.675; paraphrased news sentences score 0.65-0.95), coverage 0.5.  Everything is
@@ -326,12 +327,12 @@ class RewriteFinder:
         spans = [(s, e) for s, e in sentence_spans(text) if len(words(text[s:e])) >= self.min_sentence_words]
         return np.array(spans[: self.max_sentences], dtype=np.int32).reshape(-1, 2)
 
-    def _encode(self, texts: list[str], max_tokens: int = 128) -> np.ndarray:
+    def _encode(self, texts: list[str], max_tokens: int = 128, batch_size: int = 32) -> np.ndarray:
         if self._embedder is None:
             from storyline.embed import get_embedder
 
             self._embedder = get_embedder()
-        return self._embedder.encode(texts, max_tokens=max_tokens)
+        return self._embedder.encode(texts, batch_size=batch_size, max_tokens=max_tokens)
 
     def features(self, doc: DupDoc) -> RewriteFeatures:
         """Sentence spans, lead vector and sentence vectors of one doc."""
@@ -345,8 +346,9 @@ class RewriteFinder:
         spans = [self.sentence_spans(d.text) for d in docs]
         # The lead passage: the model was trained on up to 256 word pieces, ~8 news sentences.
         leads_of = [i for i, sp in enumerate(spans) if len(sp)]
-        leads = self._encode([" ".join(docs[i].text[s:e] for s, e in spans[i][: self.lead_sentences])
-                              for i in leads_of], max_tokens=256) if leads_of else np.zeros((0, DIM), np.float32)
+        # Batches of 8: attention over 256 pieces x 12 heads costs ~3 MB per passage in onnxruntime's arena.
+        passages = [" ".join(docs[i].text[s:e] for s, e in spans[i][: self.lead_sentences]) for i in leads_of]
+        leads = self._encode(passages, max_tokens=256, batch_size=8) if passages else np.zeros((0, DIM), np.float32)
         lead_by = dict(zip(leads_of, leads))
         out = [RewriteFeatures(spans=sp, vectors=None, lead=lead_by.get(i)) for i, sp in enumerate(spans)]
         return self.embed_many(docs, out) if sentences else out

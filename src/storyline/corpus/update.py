@@ -26,6 +26,7 @@ LEAD_KEYS = "lead"  # dup_keys kind of the rewrite layer's keys (lead-vector LSH
 LEAD_MODEL = "minilm-lead"  # model key of the stored lead vectors (REWRITE_DOC)
 STORY_STATE = "stories.state"
 FRESH_CHUNK = 256  # new articles read, embedded and indexed per step
+PARALLEL_MIN = 256  # new articles from which update_corpus spreads the link search over its executor
 
 
 def _published_key(row) -> tuple:
@@ -319,12 +320,17 @@ def find_links(store, settings: Settings, ordered_ids: list[str], rank: int = 0,
     return links
 
 
-def find_links_task(db_url: str, settings: Settings, ordered_ids: list[str], rank: int, world_size: int) -> tuple[list, dict]:
+def find_links_task(db_url: str, settings: Settings, ordered_ids: list[str], rank: int,
+                    world_size: int) -> tuple[list, dict]:
     """:func:`find_links` in a worker process (local pool or Ray task): opens its own read-only store.
     Returns the shard's links and the sentence features it embedded (for the writer to store)."""
     from storyline.store import open_store
 
     fresh: dict = {}
+    if world_size > 1:  # shards share the cores: one onnxruntime thread each (if this process embeds)
+        from storyline.embed import get_embedder
+
+        get_embedder(1)
     with open_store(db_url, readonly=True) as store:
         return find_links(store, settings, ordered_ids, rank, world_size, fresh=fresh), fresh
 
@@ -344,6 +350,16 @@ class DuplicateShardStep:
             yield find_links_task(self.db_url, self.settings, self.ordered_ids, shard, self.world_size)
 
 
+def per_item(executor):
+    """A copy of ``executor`` that sends every item as a batch of its own: shards and topic jobs are
+    few and big, and the executor's usual batch (64) would run them all in one worker."""
+    import copy
+
+    one = copy.copy(executor)
+    one.batch_size = 1
+    return one
+
+
 def find_links_parallel(db_url: str, settings: Settings, ordered_ids: list[str], executor, world_size: int,
                         fresh: dict | None = None) -> list:
     """All shards' links through an executor (``LocalExecutor``/``RayExecutor``), concatenated for
@@ -351,7 +367,7 @@ def find_links_parallel(db_url: str, settings: Settings, ordered_ids: list[str],
     :func:`store_fresh_features`).  The new articles must be indexed and committed already."""
     step = DuplicateShardStep(db_url, settings, ordered_ids, world_size)
     links: list = []
-    for shard_links, shard_fresh in executor.map([step], range(world_size)):
+    for shard_links, shard_fresh in per_item(executor).map([step], range(world_size)):
         links += shard_links
         if fresh is not None:
             fresh.update(shard_fresh)
@@ -379,6 +395,24 @@ def update_duplicates(store, settings: Settings, new_ids: Iterable[str]) -> list
     links = find_links(store, settings, ordered, fresh=fresh)
     store_fresh_features(store, fresh)
     store_links(store, links)
+    return links
+
+
+def update_duplicates_sharded(store, settings: Settings, new_ids: Iterable[str], executor, shards: int) -> list:
+    """:func:`update_duplicates` with the link search (phase 2, and the sentence embeddings it needs)
+    in ``shards`` read-only shards on ``executor``; the same links.  Phase 1 is committed first (the
+    workers read it), so this takes two transactions: a crash between them leaves the new articles
+    without links *and* without stories, which :func:`unfinished_ids` hands to the next update."""
+    new = list(dict.fromkeys(new_ids))
+    if not new:
+        return []
+    with store.transaction():
+        ordered = index_for_links(store, settings, new)
+    fresh: dict = {}
+    links = find_links_parallel(store.url, settings, ordered, executor, max(1, shards), fresh=fresh)
+    with store.transaction():
+        store_fresh_features(store, fresh)
+        store_links(store, links)
     return links
 
 
@@ -492,7 +526,7 @@ def _placed(store, ids: list[str]) -> dict[str, tuple[str, str]]:
     return out
 
 
-def update_stories(store, settings: Settings, new_ids: Iterable[str]) -> dict:
+def update_stories(store, settings: Settings, new_ids: Iterable[str], executor=None) -> dict:
     """Place new articles (``StoryClusterer.add``), reading and writing only the global state and the
     rows of the topics they may join: the cost follows the new articles, not the corpus."""
     from storyline.corpus.stories import STATE_VERSION, StoryClusterer
@@ -505,7 +539,7 @@ def update_stories(store, settings: Settings, new_ids: Iterable[str]) -> dict:
         # incremental assignment only approximates a full clustering (see docs/decisions.md): when the
         # new articles are most of the corpus, cluster everything at once instead (also the upgrade
         # path from a one-blob state of an older version)
-        return recluster_stories(store, settings)
+        return recluster_stories(store, settings, executor=executor)
     clusterer = StoryClusterer(topic_loader=lambda tids: _load_story_topics(store, tids),
                                story_loader=lambda sids: _load_story_rows(store, STORY_ROW, sids))
     clusterer.load_state(state)
@@ -532,6 +566,7 @@ def recluster_stories(store, settings: Settings, executor=None) -> dict:
     clusterer = StoryClusterer()
     _clear_stories(store)
     assignments: dict[str, tuple[str, str]] = {}
+    executor = per_item(executor) if executor is not None else None  # one topic per task
     for result in clusterer.topic_results(_story_docs(store), executor=executor, spool_dir=_data_dir(store)):
         assignments.update(_store_topic_result(store, result))
     store.set_state(STORY_STATE, clusterer.global_state())
@@ -617,15 +652,29 @@ def unfinished_ids(store, settings: Settings) -> list[str]:
         "ORDER BY a.seq", (MINHASH, duplicates_model(settings)))]
 
 
-def update_corpus(store, settings: Settings, new_ids: Iterable[str]) -> dict:
-    """Bring corpus-level results up to date after ``new_ids`` were stored."""
+def update_corpus(store, settings: Settings, new_ids: Iterable[str], executor=None) -> dict:
+    """Bring corpus-level results up to date after ``new_ids`` were stored.
+
+    With an ``executor`` of several workers (the ingest's own) and at least ``PARALLEL_MIN`` new
+    articles, the duplicate link search runs in one read-only shard per worker and a full story
+    re-clustering one topic per task (:func:`update_duplicates_sharded`); results are the same."""
     new_ids = list(dict.fromkeys([*new_ids, *unfinished_ids(store, settings)]))
     out: dict = {}
-    with store.transaction():
-        out["duplicates"] = len(update_duplicates(store, settings, new_ids))
+    workers = getattr(executor, "workers", 1) if executor is not None else 1
+    if executor is not None:  # the executor's workers are the cores to use: as many embedding threads here
+        from storyline.embed import get_embedder
+
+        get_embedder(max(1, workers))
+    if workers > 1 and len(new_ids) >= PARALLEL_MIN and store.url != "sqlite:///:memory:":
+        out["duplicates"] = len(update_duplicates_sharded(store, settings, new_ids, executor, workers))
         crash_point("duplicates")
+    else:
+        executor = None
+        with store.transaction():
+            out["duplicates"] = len(update_duplicates(store, settings, new_ids))
+            crash_point("duplicates")
     with store.transaction():
-        out["stories"] = len(update_stories(store, settings, new_ids))
+        out["stories"] = len(update_stories(store, settings, new_ids, executor=executor))
         crash_point("stories")
     with store.transaction():
         out["entities"] = update_entities(store, settings)
@@ -651,15 +700,8 @@ def rebuild_corpus(store, settings: Settings, executor=None, shards: int = 1) ->
         ids = store.article_ids()
         if executor is None:
             out = {"duplicates": len(update_duplicates(store, settings, ids))}
-        else:
-            ordered = index_for_links(store, settings, ids)
     if executor is not None:
-        fresh: dict = {}
-        links = find_links_parallel(store.url, settings, ordered, executor, max(1, shards), fresh=fresh)
-        with store.transaction():
-            out = {"duplicates": len(links)}
-            store_fresh_features(store, fresh)
-            store_links(store, links)
+        out = {"duplicates": len(update_duplicates_sharded(store, settings, ids, executor, shards))}
     with store.transaction():
         out["stories"] = len(recluster_stories(store, settings, executor=executor))
     with store.transaction():

@@ -138,6 +138,16 @@ class _Anchors:
     figures: np.ndarray
 
 
+def _quote_item(quote: str) -> str:
+    """A quotation as it stands among a sentence's specifics (and is hashed)."""
+    return f"“{quote}”"
+
+
+def _quote_hashes(quotes: Iterable[str]) -> np.ndarray:
+    """Sorted uint32 hashes of quotations: the rewrite layer's quote index and blocking keys."""
+    return np.array(sorted({_h(_quote_item(q)) for q in quotes}), dtype=np.uint32)
+
+
 def _anchors(text: str, spans: np.ndarray, quotes: Sequence[str], keep_strings: bool) -> _Anchors:
     # A capitalised word that the article also uses in lower case ("the Bridge" / "the bridge") is a
     # common noun inside a name: weak evidence, shared by unrelated articles of the same template.
@@ -149,7 +159,7 @@ def _anchors(text: str, spans: np.ndarray, quotes: Sequence[str], keep_strings: 
     for s, e in spans:
         sent = text[s:e]
         items = [w for w in set(words(sent)) if w in doc_names] + sorted(numbers(sent))
-        items += [f"“{q}”" for q in quoted_passages(sent)]
+        items += [_quote_item(q) for q in quoted_passages(sent)]
         hashes = set()
         for item in items:
             hv = _h(item)
@@ -161,14 +171,13 @@ def _anchors(text: str, spans: np.ndarray, quotes: Sequence[str], keep_strings: 
             elif not item.startswith("“"):
                 names_h.add(hv)
         per_sentence.append(hashes)
-    quote_h = {_h(f"“{q}”") for q in quotes}
     if keep_strings:
-        strings.update({_h(f"“{q}”"): f"“{q}”" for q in quotes})
+        strings.update({_h(_quote_item(q)): _quote_item(q) for q in quotes})
 
     def arr(xs: set[int]) -> np.ndarray:
         return np.array(sorted(xs), dtype=np.uint32)
 
-    return _Anchors(per_sentence, strings, arr(quote_h), arr(names_h), arr(figures_h))
+    return _Anchors(per_sentence, strings, _quote_hashes(quotes), arr(names_h), arr(figures_h))
 
 
 def _quote_texts(doc: DupDoc) -> list[str]:
@@ -577,7 +586,7 @@ class RewriteFinder:
         if vec is None:
             return [], []
         bands = [blocking_key(b"r", struct.pack("<HQ", t, k)) for t, k in enumerate(self._keys(vec))]
-        quotes = sorted({_h(f"“{q}”") for q in _quote_texts(doc)})  # as _anchors hashes them
+        quotes = _quote_hashes(_quote_texts(doc)).tolist()
         return bands, [blocking_key(b"q", struct.pack("<I", q)) for q in quotes]
 
     def top_candidates(self, vec: np.ndarray, others: Sequence[tuple[str, np.ndarray]]) -> list[str]:

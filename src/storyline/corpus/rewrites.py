@@ -35,7 +35,6 @@ add order in very dense topics.
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
 import re
@@ -48,6 +47,7 @@ from typing import Any
 
 import numpy as np
 
+from storyline.blas import single_thread_blas
 from storyline.corpus.duplicates import DocMeta, DupDoc, DuplicateLink, blocking_key, is_earlier, make_link
 from storyline.errors import InputError
 from storyline.corpus.paraphrase import _STOPWORDS, _fold
@@ -103,21 +103,6 @@ class RewriteFeatures:
                 or (lead is not None and lead.shape != (DIM,)):
             raise InputError("RewriteFeatures", "cached features have inconsistent shapes; recompute them")
         return cls(spans=spans, vectors=vectors, lead=lead)
-
-
-@functools.lru_cache(maxsize=1)
-def _blas_controller() -> Any:
-    try:
-        from threadpoolctl import ThreadpoolController  # ships with scikit-learn
-    except ImportError:
-        return None
-    return ThreadpoolController()
-
-
-def _single_thread_blas() -> Any:
-    """Context limiting BLAS to one thread (~8 us per use); a no-op without threadpoolctl."""
-    controller = _blas_controller()
-    return controller.limit(limits=1, user_api="blas") if controller is not None else contextlib.nullcontext()
 
 
 _LOWER_WORD_RE = re.compile(r"\b[a-z]+\b")
@@ -239,7 +224,7 @@ def stem_dice(new: _Stems, others: Sequence[_Stems]) -> np.ndarray:
         theirs[o.rows[hit] + offset, cols[hit]] = 1.0
         offset += len(o.sizes)
     sizes = np.concatenate([o.sizes for o in others]).astype(np.float32)
-    with _single_thread_blas():
+    with single_thread_blas():
         inter = mine @ theirs.T
     denom = new.sizes.astype(np.float32)[:, None] + sizes[None, :]
     return np.where(denom > 0, 2 * inter / np.maximum(denom, 1), 0.0).astype(np.float32)
@@ -567,7 +552,7 @@ class RewriteFinder:
         # One matrix product for all candidates, on one BLAS thread: these products are small,
         # and waking BLAS threads on a busy machine made the layer 5-7x slower (measured).
         stacked = np.concatenate([o.vectors for o in others]).astype(np.float32)
-        with _single_thread_blas():
+        with single_thread_blas():
             sims = new.vectors.astype(np.float32) @ stacked.T  # both float16-rounded: order-independent
         bounds = np.cumsum([0] + [len(o.spans) for o in others])
         links = []

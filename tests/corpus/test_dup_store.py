@@ -226,6 +226,37 @@ def test_sentence_keys_are_backfilled_and_rewrites_found(store, monkeypatch):
     assert links_of(store) == {("rw", "orig", "rewrite")}
 
 
+FRONT = ("Readers asked us about the weekend closures downtown.", "Our newsroom checked the timetables twice this week.",
+         "Several callers wanted to know more about the delays.", "Volunteers handed out leaflets near the old cinema.",
+         "A spokesman for the union declined every comment yesterday.", "Forecasters expect heavy rain across the valley soon.",
+         "Parking fees near the stadium rose again this spring.", "Some shops extended their opening hours until midnight.")
+
+
+def test_a_shared_quotation_makes_a_candidate_whatever_the_lead(store, tmp_path, monkeypatch):
+    """A rewrite with new paragraphs up front: its lead no longer resembles the original's, but it
+    quotes it verbatim, and the quotation index makes the pair a candidate all the same."""
+    import storyline.embed
+
+    monkeypatch.setattr(storyline.embed, "get_embedder", lambda *a, **k: HashEmbedder())
+    original, rewrite = _rewrite_pair()
+    quote = ' The harbour master said: "the tide tables were wrong all along, and everyone knew it".'
+    reworked = " ".join(FRONT) + " " + rewrite
+    lead = up._finders(settings(rewrites=True))[1]
+    from storyline.corpus.duplicates import DupDoc
+
+    feats = lead.features_many([DupDoc("o", original), DupDoc("r", reworked)], sentences=False)
+    assert float(feats[0].lead @ feats[1].lead) < lead.doc_threshold  # not a candidate by its lead
+    put(store, "orig", original + quote, "2024-08-01")
+    put(store, "rw", reworked + quote, "2024-08-02")
+    update(store, store.article_ids(), settings(rewrites=True))
+    assert links_of(store) == {("rw", "orig", "rewrite")}
+    with SQLiteStore(tmp_path / "unquoted.db") as other:  # the same pair without the quotation: missed
+        put(other, "orig", original + quote, "2024-08-01")
+        put(other, "rw", reworked, "2024-08-02")
+        update(other, other.article_ids(), settings(rewrites=True))
+        assert links_of(other) == set()
+
+
 def _embedded(store, article_id: str) -> bool:
     from storyline.corpus.rewrites import RewriteFeatures
 

@@ -179,6 +179,16 @@ def test_anchoring_rejects_same_template_about_other_subjects(features):
     assert _confirm_pair(features, "templ", "orig", min_anchored=0.0, min_anchored_pairs=0) == {("templ", "orig", "rewrite")}
 
 
+def test_a_shared_quotation_makes_a_candidate_below_the_lead_threshold(features):
+    # No lead passes doc_threshold 0.999; the rewrite still quotes the mayor verbatim, so it is found
+    # (the independent report quoting her too is a candidate as well, and rejected by the alignment).
+    assert triples(run(features, doc_threshold=0.999)) == {("rw", "orig", "rewrite")}
+    layer = RewriteFinder(doc_threshold=0.999)
+    others = [(k, features[k].lead) for k in ("orig", "same", "shared")]
+    assert layer.top_candidates(features["rw"].lead, others) == []
+    assert layer.top_candidates(features["rw"].lead, others, quoted={"orig", "shared"}) == ["orig", "shared"]
+
+
 def test_lexical_gate_spares_embeddings_of_unrelated_pairs(features):
     layer = RewriteFinder()
     docs = {d.id: d for d in make_docs()}

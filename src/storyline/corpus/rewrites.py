@@ -6,7 +6,9 @@ sentences (and sometimes a factual slip), so shingles do not catch it.  Detectio
 1. **Candidates** (near-linear): each article gets a vector, the MiniLM embedding of its lead (the
    first ``lead_sentences`` kept sentences as one passage).  Random-hyperplane LSH (``tables`` x ``bits``
    SimHash bands) plus an inverted index of shared verbatim quotations give candidate pairs; those with
-   lead cosine >= ``doc_threshold`` are kept (at most ``max_candidates``, most similar first).  Leads
+   lead cosine >= ``doc_threshold``, and those sharing a quotation (quoted by at most
+   ``MAX_QUOTE_POSTINGS`` articles) whatever their cosine, are kept (at most ``max_candidates``, most
+   similar first).  Leads
    separate topics, not stories: two reports of the same event have cosine ~0.8-0.95 too, so the next
    steps decide.
 2. **Lexical gate** (cheap, no embeddings): the same monotone alignment as step 3 on word overlap (Dice
@@ -54,6 +56,7 @@ from storyline.corpus.paraphrase import _STOPWORDS, _fold
 from storyline.text_utils import name_tokens, numbers, quoted_passages, sentence_spans, words
 
 DIM = 384
+MAX_QUOTE_POSTINGS = 200  # a quotation shared by more articles is a stock phrase, no evidence of copying
 
 
 @dataclass
@@ -439,15 +442,17 @@ class RewriteFinder:
         rows: set[int] = set()
         for table, key in zip(self._buckets, self._keys(vec)):
             rows.update(table.get(key, ()))
+        quoted: set[int] = set()
         for q in quotes.tolist():
             posting = self._by_quote.get(q, ())
-            if len(posting) <= 200:  # a stock phrase quoted everywhere is no evidence of copying
-                rows.update(posting)
+            if len(posting) <= MAX_QUOTE_POSTINGS:
+                quoted.update(posting)
+        rows |= quoted
         if not rows:
             return []
-        cand = np.fromiter(rows, dtype=np.int64, count=len(rows))
+        cand = np.fromiter(sorted(rows), dtype=np.int64, count=len(rows))
         cos = self._docvecs[cand] @ vec
-        keep = cos >= self.doc_threshold
+        keep = (cos >= self.doc_threshold) | np.isin(cand, np.fromiter(quoted, dtype=np.int64, count=len(quoted)))
         cand, cos = cand[keep], cos[keep]
         order = np.lexsort((cand, -cos))[: self.max_candidates]
         return cand[order].tolist()
@@ -574,14 +579,19 @@ class RewriteFinder:
         quotes = _quote_hashes(_quote_texts(doc)).tolist()
         return bands, [blocking_key(b"q", struct.pack("<I", q)) for q in quotes]
 
-    def top_candidates(self, vec: np.ndarray, others: Sequence[tuple[str, np.ndarray]]) -> list[str]:
+    def top_candidates(self, vec: np.ndarray, others: Sequence[tuple[str, np.ndarray]],
+                       quoted: Iterable[str] = ()) -> list[str]:
         """Ids of ``others`` (id, doc vector; in a deterministic order that breaks ties) whose lead
-        cosine with ``vec`` is >= ``doc_threshold``, most similar first, at most ``max_candidates``."""
+        cosine with ``vec`` is >= ``doc_threshold`` or that share a quotation with it (``quoted``: a
+        rewrite whose lead was reworked, e.g. a paragraph added up front, still quotes its source),
+        most similar first, at most ``max_candidates``."""
         if not others:
             return []
+        quoted = set(quoted)
         cos = np.stack([v for _, v in others]).astype(np.float32) @ vec.astype(np.float32)
         order = np.lexsort((np.arange(len(others)), -cos))
-        return [others[i][0] for i in order if cos[i] >= self.doc_threshold][: self.max_candidates]
+        return [others[i][0] for i in order
+                if cos[i] >= self.doc_threshold or others[i][0] in quoted][: self.max_candidates]
 
     def prepared(self, doc: DupDoc, features: RewriteFeatures, keep_strings: bool = False) -> _Stored:
         """A doc's comparison-ready form (specifics, stems, vectors if embedded); callers may cache it."""

@@ -260,7 +260,7 @@ def _rewrite_links(shard: _Shard, article, skip: set[str]) -> list:
     through the lexical gate, sentence vectors for those that pass (embedded here if not stored)."""
     import numpy as np
 
-    from storyline.corpus.rewrites import RewriteFeatures
+    from storyline.corpus.rewrites import MAX_QUOTE_POSTINGS, RewriteFeatures
 
     store, rewrites = shard.store, shard.rewrites
     blob = store.get_vector(article.id, SENTENCES, SENTENCE_MODEL)
@@ -276,8 +276,9 @@ def _rewrite_links(shard: _Shard, article, skip: set[str]) -> list:
     quote_keys, postings = set(quotes), defaultdict(int)
     for _a, key in hits:
         postings[key] += 1
-    # a stock phrase quoted everywhere is no evidence of copying (the in-memory index's 200 limit)
-    found = {a for a, key in hits if key not in quote_keys or postings[key] <= 200}
+    # a stock phrase quoted everywhere is no evidence of copying (the in-memory index's limit)
+    quoted = {a for a, key in hits if key in quote_keys and postings[key] <= MAX_QUOTE_POSTINGS}
+    found = {a for a, key in hits if key not in quote_keys} | quoted
     candidates = shard.earlier(article.id, found) - skip
     if not candidates:
         return []
@@ -285,7 +286,7 @@ def _rewrite_links(shard: _Shard, article, skip: set[str]) -> list:
     docvecs = store.get_vectors(candidates, REWRITE_DOC, LEAD_MODEL)
     ordered = sorted((c for c in candidates if c in docvecs and c in metas),
                      key=lambda c: (metas[c].seq, c))  # ties broken by ingest order, like the in-memory index
-    chosen = rewrites.top_candidates(vec, [(c, np.frombuffer(docvecs[c], dtype="<f4")) for c in ordered])
+    chosen = rewrites.top_candidates(vec, [(c, np.frombuffer(docvecs[c], dtype="<f4")) for c in ordered], quoted)
     new = rewrites.prepared(doc, feats, keep_strings=True)
     passed = {o.meta.id for o in rewrites.gate(new, shard.prepared(chosen))}
     if not passed:

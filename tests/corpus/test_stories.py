@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import random
 import subprocess
@@ -347,3 +348,73 @@ def test_demo_corpus_stories_and_topics_match_manifest(demo_clusters):
     assert story_f1 >= 0.95, story_f1
     assert topic_f1 >= 0.90, topic_f1
     assert abs(n_topics - len(manifest["topics"])) <= 1, n_topics
+
+
+# One kind of event (bilateral talks) week after week, written with the same few sentences and two
+# stock quotes that recur across events, then two *different* talks on the same day.  Fictional.
+TALKS = [  # (country A, country B, minister of A, minister of B, city, subject, hours)
+    ("Velmara", "Oskany", "Irena Dostalek", "Baru Okonte", "Tessin", "fishing quotas", "three"),
+    ("Calvoria", "Drennland", "Matteo Vrask", "Helga Ormsund", "Lirath", "rail links", "five"),
+    ("Orlesia", "Quintara", "Sabine Koller", "Ndeme Asaro", "Mirova", "gas prices", "four"),
+    ("Pashtovia", "Velmara", "Arvid Brennholm", "Irena Dostalek", "Kastell", "river water", "six"),
+    ("Tarnavia", "Ulmeria", "Jovan Pelic", "Rania Sudek", "Bresk", "visa rules", "two"),
+    ("Drennland", "Orlesia", "Helga Ormsund", "Sabine Koller", "Vantor", "power lines", "seven"),
+    ("Ulmeria", "Calvoria", "Rania Sudek", "Matteo Vrask", "Olvedo", "grain exports", "eight"),
+    ("Quintara", "Tarnavia", "Ndeme Asaro", "Jovan Pelic", "Sarnow", "port fees", "nine"),
+    ("Brevonia", "Kaldera", "Tomasz Wirecki", "Ayla Fenwright", "Morvik", "border checks", "three"),
+    ("Sunmark", "Elbaria", "Pietro Lanzoni", "Maja Hollender", "Rastov", "energy imports", "four"),
+]
+TALK_QUOTES = ["We had frank and constructive talks and agreed to keep working together on the hard questions",
+               "Our two countries share a long friendship and many common interests in the region"]
+TALK_REPORTS = [
+    "Foreign ministers of {A} and {B} held talks in {city} about {subject}. The minister of {A}, "
+    "{P1}, met {P2} for {h} hours, officials said. \u201c{Q},\u201d {P1} told reporters after the meeting. "
+    "A further round of talks is expected next month.",
+    "Talks on {subject} between {A} and {B} ended in {city} after {h} hours. \u201c{Q},\u201d said {P1}, "
+    "who led the delegation of {A}. {P2} said the ministers would meet again and that officials would "
+    "prepare a joint statement.",
+    "The ministers of {A} and {B}, {P1} and {P2}, met in {city} for {h} hours of talks on {subject}. "
+    "Officials described the meeting as useful. \u201c{Q},\u201d the minister said.",
+]
+
+
+def _talks_docs() -> list[StoryDoc]:
+    """Three outlets report each talk; the last two talks are on the same day (2025-03-03)."""
+    docs = []
+    for k, (a, b, p1, p2, city, subject, hours) in enumerate(TALKS):
+        day = dt.date(2025, 1, 6) + dt.timedelta(days=7 * min(k, 8))
+        quote = TALK_QUOTES[0] if k % 2 == 0 or k >= 8 else TALK_QUOTES[1]  # both last talks: the same quote
+        for j, report in enumerate(TALK_REPORTS):
+            text = report.format(A=a, B=b, P1=p1, P2=p2, city=city, subject=subject, h=hours, Q=quote)
+            docs.append(StoryDoc(id=f"talk{k}-{j}", title=None, text=text, published=day.isoformat(),
+                                 outlet=f"outlet{j}"))
+    return docs
+
+
+def test_same_day_lookalike_events_with_different_actors_stay_apart():
+    """Week after week of one kind of event: the phrasing and the stock quotes recur in half the topic,
+    which the topic-local contrast alone weighs highest; the names and places of one event occur in
+    one week only.  Two same-day talks with different countries and ministers are two stories, and
+    each talk's three reports stay one story."""
+    docs = _talks_docs()
+    # A single-subject collection: every article has the talk wording, so keep it (max_df 1.0, as
+    # docs/stories.md advises for such collections); the fixture is then one topic of ten events.
+    config = StoryConfig(max_df=1.0)
+    result = StoryClusterer(config).cluster(docs)
+    assert len({t for _s, t in result.values()}) == 1
+    story = {d.id: result[d.id][0] for d in docs}
+    for k in range(len(TALKS)):
+        assert len({story[f"talk{k}-{j}"] for j in range(3)}) == 1, f"talk {k} was split"
+    assert story["talk8-0"] != story["talk9-0"]
+    assert len(set(story.values())) == len(TALKS)
+    # The topic row keeps the occasion counts (weeks with reports) for add(), which updates them.
+    clusterer = StoryClusterer(config)
+    clusterer.cluster(docs)
+    topic = result["talk0-0"][1]
+    weeks = len({d.published for d in docs})  # one date per week in this fixture
+    assert clusterer.topic_row(topic)["occasions"][0] == weeks
+    clusterer.add([dataclasses.replace(docs[0], id="late", published="2025-06-02")])
+    assert clusterer.assign["late"][1] == topic
+    restored = StoryClusterer()
+    restored.load_state(json.loads(json.dumps(clusterer.state())))
+    assert restored.topic_row(topic)["occasions"][0] == weeks + 1

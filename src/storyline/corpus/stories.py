@@ -13,6 +13,9 @@ Two levels, each an average-linkage grouping over a sparse similarity graph:
    weight is scaled by ``4 f (1 - f)`` where ``f`` is its document share inside the topic; features in
    about half of the topic (the names, places, numbers and quotes of one of its events) weigh most.
    Lexical and "specific" channels (proper nouns / given entities, numbers, quote shingles) are mixed.
+   For dated articles each feature is also weighted by an IDF over *occasions* (``_OccasionWeights``:
+   the ``window_days`` calendar bins of the topic it occurs in): a topic of many events repeats its
+   stock phrases and quotes week after week, while one event's names sit in one week.
    When both articles have a publication date and they are more than ``window_days`` apart, the pair
    is not linked: similar events weeks apart are different stories of one topic.
 
@@ -254,8 +257,11 @@ class _Spool:
 
 
 def _contrast_vector(feats: _Feats, local_df: Mapping[str, int], n: int, global_df: Mapping[str, int],
-                     n_global: int, floor: float, df_cap: float = math.inf) -> tuple[F.Vector, F.Vector]:
-    """Story-level vectors inside a topic: global idf times the contrast 4 f (1 - f) of the topic share.
+                     n_global: int, floor: float, df_cap: float = math.inf,
+                     occasion: _OccasionWeights | Mapping[str, float] | None = None
+                     ) -> tuple[F.Vector, F.Vector]:
+    """Story-level vectors inside a topic: global idf times the contrast 4 f (1 - f) of the topic share,
+    times the feature's ``occasion`` weight (``_OccasionWeights``; absent: 1).
 
     Features seen in only one article of the topic cannot link two articles; they are dropped so that
     they do not dilute the norm (which made thresholds brittle in experiments).
@@ -270,10 +276,75 @@ def _contrast_vector(feats: _Feats, local_df: Mapping[str, int], n: int, global_
             f = ldf / n
             idf = math.log((1 + n_global) / (1 + global_df.get(term, 0))) + 1.0
             weight = (1.0 + math.log(c)) * idf * (floor + (1.0 - floor) * 4.0 * f * (1.0 - f))
+            if occasion:
+                weight *= occasion.get(term, 1.0)
             if weight > 0:
                 vec[term] = weight
         out.append(F.normalise(vec))
     return out[0], out[1]
+
+
+def _occasion(day: int | None, window_days: int) -> int | None:
+    """The calendar bin of ``window_days`` days an article falls in (None: undated)."""
+    return None if day is None else day // window_days
+
+
+def _occasion_bins(feats: Sequence[_Feats], days: Sequence[int | None],
+                   window_days: int) -> dict[str, Any]:
+    """A topic's occasion summary: per feature [bins it occurs in, latest such bin] (``bins``) and the
+    same for the topic (``occasions``: [occupied bins, latest]); bins are ``window_days`` calendar
+    bins, undated members count in none.  A topic row keeps it, so ``add()`` updates it with the same
+    step (``_count_occasions``).  Members come in (published, id) order, so the counts are exact and
+    no per-feature set of bins is held."""
+    summary: dict[str, Any] = {"bins": {}, "occasions": [0, -1]}
+    for f, day in zip(feats, days):
+        _count_occasions(summary, f, day, window_days)
+    return summary
+
+
+def _count_occasions(topic: dict[str, Any], feats: _Feats, day: int | None, window_days: int) -> None:
+    """Add one article to a topic's occasion summary.  Exact while articles arrive in date order (bins
+    never go back, as in ``cluster()``); in ``add()`` an article older than a feature's latest bin is
+    assumed to fall in a bin already counted (approximate: it can under-count that feature's bins)."""
+    b = _occasion(day, window_days)
+    if b is None:
+        return
+    for entry in (topic["occasions"], *(topic["bins"].setdefault(t, [0, -1])
+                                        for t in (*feats.lexical, *feats.specific))):
+        if b > entry[1]:
+            entry[0] += 1
+            entry[1] = b
+
+
+class _OccasionWeights:
+    """``log((1 + B) / (1 + b)) + 1`` per feature, ``B`` the topic's occupied ``window_days`` bins and
+    ``b`` the bins the feature occurs in (an IDF over *occasions*); 1 when ``B`` < 2 or the feature
+    was never seen in a dated member.  A read-only mapping view over a topic's occasion summary.
+
+    Why: the topic-local contrast 4 f (1 - f) assumes a topic holds about two events (ECB+), so that
+    what half the topic shares is one event's names.  A topic of hundreds of events breaks that: a
+    feature in half of its articles is a stock phrase or quote of that kind of event, repeated week
+    after week, while one event's names, places and numbers are in a few articles of one week (f near
+    0, weight at the floor).  Reports of one event are bursty in time (they are never linked more than
+    ``window_days`` apart anyway), the phrasing of a kind of event is not: counting the distinct weeks
+    a feature occurs in tells the two apart without knowing the events.  A topic within one bin (or
+    undated, as ECB+) gets weight 1 everywhere, i.e. the contrast alone, as before.  Approximate:
+    bins are fixed calendar bins (an event across a bin edge counts twice), and different events in
+    the same week share that week's bins (their common phrasing is not down-weighted by it).
+    """
+
+    def __init__(self, bins: Mapping[str, Sequence[int]], occupied: Sequence[int]) -> None:
+        self._bins = bins
+        self._total = occupied[0]
+
+    def __bool__(self) -> bool:
+        return self._total >= 2
+
+    def get(self, term: str, default: float = 1.0) -> float:
+        entry = self._bins.get(term)
+        if entry is None or entry[0] < 1 or self._total < 2:
+            return default
+        return math.log((1 + self._total) / (1 + entry[0])) + 1.0
 
 
 def _top_terms(vec: Mapping[str, float], k: int) -> list[str]:
@@ -451,7 +522,8 @@ def _story_sim(cfg: StoryConfig, doc_vecs: tuple[F.Vector, F.Vector], lex: Mappi
 
 
 def _new_topic_row() -> dict[str, Any]:
-    return {"n": 0, "sum": {}, "local_df": Counter(), "stories": {}}
+    # bins / occasions: the occasion summary (``_occasion_bins``) behind ``_OccasionWeights``
+    return {"n": 0, "sum": {}, "local_df": Counter(), "bins": {}, "occasions": [0, -1], "stories": {}}
 
 
 def _new_story() -> dict[str, Any]:
@@ -503,7 +575,9 @@ def cluster_topic(job: TopicJob) -> TopicResult:
         local_df.update(f.lexical.keys())
         local_df.update(f.specific.keys())
     n = len(job.ids)
-    vecs = [_contrast_vector(f, local_df, n, job.df, job.n_docs, cfg.contrast_floor, job.df_cap)
+    occasions = _occasion_bins(job.feats, [_day(p) for p in job.published], cfg.window_days)
+    occasion = _OccasionWeights(occasions["bins"], occasions["occasions"])
+    vecs = [_contrast_vector(f, local_df, n, job.df, job.n_docs, cfg.contrast_floor, job.df_cap, occasion)
             for f in job.feats]
     nbr = _graph(n, _story_edges(job, vecs))
     del vecs
@@ -512,6 +586,7 @@ def cluster_topic(job: TopicJob) -> TopicResult:
     labels = _average_link_graph(nbr, cfg.story_threshold)
     row = _new_topic_row()
     row["local_df"] = local_df
+    row.update(occasions)
     stories: dict[str, dict[str, Any]] = {}
     assign: list[tuple[str, str]] = []
     sid_of: dict[int, str] = {}  # one story-id string per story, shared by its members' assignments
@@ -853,6 +928,7 @@ class StoryClusterer:
         topic = self.topics[topic_id]
         topic["local_df"].update(feats.lexical.keys())
         topic["local_df"].update(feats.specific.keys())
+        _count_occasions(topic, feats, _day(doc.published), cfg.window_days)
         if original and original[0] in topic["stories"]:
             self._load_stories(topic_id, [original[0]])
         with_original = original and original[1] == topic_id and original[0] in self.stories
@@ -908,11 +984,12 @@ class StoryClusterer:
         """
         cfg = self.config
         topic = self.topics[topic_id]
-        n = topic["n"] + 1  # local_df already counts the new article
+        n = topic["n"] + 1  # local_df and the occasion summary already count the new article
+        occasion = _OccasionWeights(topic["bins"], topic["occasions"])
 
         def weigh(f: _Feats) -> tuple[F.Vector, F.Vector]:
             return _contrast_vector(f, topic["local_df"], n, self.df, self.n_docs, cfg.contrast_floor,
-                                    self._df_cap())
+                                    self._df_cap(), occasion)
 
         svecs = weigh(feats)
         best: tuple[float, str] | None = None
@@ -981,6 +1058,7 @@ class StoryClusterer:
 
 def _topic_json(t: Mapping[str, Any]) -> dict[str, Any]:
     return {"n": t["n"], "sum": t["sum"], "local_df": dict(sorted(t["local_df"].items())),
+            "bins": dict(sorted(t["bins"].items())), "occasions": t["occasions"],
             "stories": dict(sorted(t["stories"].items()))}
 
 
@@ -989,7 +1067,11 @@ def _story_json(s: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _topic_from_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    # Rows written before the occasion summary have none: weight 1 (the contrast alone) until the
+    # next cluster() rebuilds them.
     return {"n": int(row["n"]), "sum": dict(row["sum"]), "local_df": Counter(row["local_df"]),
+            "bins": {t: [int(c), int(last)] for t, (c, last) in row.get("bins", {}).items()},
+            "occasions": [int(x) for x in row.get("occasions", [0, -1])],
             "stories": {sid: list(dates) for sid, dates in row["stories"].items()}}
 
 

@@ -187,6 +187,10 @@ def test_a_shared_quotation_makes_a_candidate_below_the_lead_threshold(features)
     others = [(k, features[k].lead) for k in ("orig", "same", "shared")]
     assert layer.top_candidates(features["rw"].lead, others) == []
     assert layer.top_candidates(features["rw"].lead, others, quoted={"orig", "shared"}) == ["orig", "shared"]
+    # a quotation shared by many articles admits only the few most similar of them
+    narrow = RewriteFinder(doc_threshold=0.999, max_quote_candidates=1)
+    assert narrow.top_candidates(features["rw"].lead, others, quoted={"orig", "same", "shared"}) == ["orig"]
+    assert triples(run(features, doc_threshold=0.999, max_quote_candidates=1)) == {("rw", "orig", "rewrite")}
 
 
 def test_lexical_gate_spares_embeddings_of_unrelated_pairs(features):

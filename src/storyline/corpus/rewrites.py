@@ -6,9 +6,10 @@ sentences (and sometimes a factual slip), so shingles do not catch it.  Detectio
 1. **Candidates** (near-linear): each article gets a vector, the MiniLM embedding of its lead (the
    first ``lead_sentences`` kept sentences as one passage).  Random-hyperplane LSH (``tables`` x ``bits``
    SimHash bands) plus an inverted index of shared verbatim quotations give candidate pairs; those with
-   lead cosine >= ``doc_threshold``, and those sharing a quotation (quoted by at most
-   ``MAX_QUOTE_POSTINGS`` articles) whatever their cosine, are kept (at most ``max_candidates``, most
-   similar first).  Leads
+   lead cosine >= ``doc_threshold`` are kept (at most ``max_candidates``, most similar first), and of
+   those below it that share a quotation (quoted by at most ``MAX_QUOTE_POSTINGS`` articles), the
+   ``max_quote_candidates`` most similar: a rewrite whose lead was reworked still quotes its source and
+   is about the same event, so it ranks high among the articles sharing its quotation.  Leads
    separate topics, not stories: two reports of the same event have cosine ~0.8-0.95 too, so the next
    steps decide.
 2. **Lexical gate** (cheap, no embeddings): the same monotone alignment as step 3 on word overlap (Dice
@@ -284,6 +285,7 @@ class RewriteFinder:
     def __init__(self, sentence_threshold: float = 0.65, min_coverage: float = 0.5, min_pairs: int = 4,
                  min_anchored: float = 0.5, doc_threshold: float = 0.8, min_sentence_words: int = 5,
                  max_sentences: int = 300, tables: int = 32, bits: int = 14, max_candidates: int = 50,
+                 max_quote_candidates: int = 3,
                  lead_sentences: int = 8, gate_dice: float = 0.4, gate_coverage: float = 0.45,
                  min_anchored_pairs: int = 2,
                  seed: int = 7, embedder: Any = None, max_cached: int | None = None,
@@ -300,6 +302,7 @@ class RewriteFinder:
         self.min_sentence_words = min_sentence_words
         self.max_sentences = max_sentences
         self.max_candidates = max_candidates
+        self.max_quote_candidates = max_quote_candidates
         self.bits = bits
         self._embedder = embedder
         self._max_cached = max_cached if loader is not None else None
@@ -450,12 +453,17 @@ class RewriteFinder:
         rows |= quoted
         if not rows:
             return []
-        cand = np.fromiter(sorted(rows), dtype=np.int64, count=len(rows))
-        cos = self._docvecs[cand] @ vec
-        keep = (cos >= self.doc_threshold) | np.isin(cand, np.fromiter(quoted, dtype=np.int64, count=len(quoted)))
-        cand, cos = cand[keep], cos[keep]
-        order = np.lexsort((cand, -cos))[: self.max_candidates]
-        return cand[order].tolist()
+        cand = np.fromiter(sorted(rows), dtype=np.int64, count=len(rows))  # ties: earlier added first
+        is_quoted = np.isin(cand, np.fromiter(quoted, dtype=np.int64, count=len(quoted)))
+        return cand[self._pick(self._docvecs[cand] @ vec, is_quoted)].tolist()
+
+    def _pick(self, cos: np.ndarray, quoted: np.ndarray) -> list[int]:
+        """Indices of the candidates kept (step 1), given their lead cosines and whether each shares a
+        quotation; ties go to the lower index.  Both candidate paths (in-memory, store) use this."""
+        order = np.lexsort((np.arange(len(cos)), -cos)).tolist()
+        above = [i for i in order if cos[i] >= self.doc_threshold][: self.max_candidates]
+        below = [i for i in order if cos[i] < self.doc_threshold and quoted[i]][: self.max_quote_candidates]
+        return above + below
 
     # --- confirmation --------------------------------------------------------------------------
 
@@ -582,16 +590,15 @@ class RewriteFinder:
     def top_candidates(self, vec: np.ndarray, others: Sequence[tuple[str, np.ndarray]],
                        quoted: Iterable[str] = ()) -> list[str]:
         """Ids of ``others`` (id, doc vector; in a deterministic order that breaks ties) whose lead
-        cosine with ``vec`` is >= ``doc_threshold`` or that share a quotation with it (``quoted``: a
-        rewrite whose lead was reworked, e.g. a paragraph added up front, still quotes its source),
-        most similar first, at most ``max_candidates``."""
+        cosine with ``vec`` is >= ``doc_threshold`` (most similar first, at most ``max_candidates``),
+        then the ``max_quote_candidates`` most similar of those below it that share a quotation with it
+        (``quoted``: a rewrite whose lead was reworked, e.g. a paragraph added up front, still quotes
+        its source)."""
         if not others:
             return []
         quoted = set(quoted)
         cos = np.stack([v for _, v in others]).astype(np.float32) @ vec.astype(np.float32)
-        order = np.lexsort((np.arange(len(others)), -cos))
-        return [others[i][0] for i in order
-                if cos[i] >= self.doc_threshold or others[i][0] in quoted][: self.max_candidates]
+        return [others[i][0] for i in self._pick(cos, np.array([o[0] in quoted for o in others], dtype=bool))]
 
     def prepared(self, doc: DupDoc, features: RewriteFeatures, keep_strings: bool = False) -> _Stored:
         """A doc's comparison-ready form (specifics, stems, vectors if embedded); callers may cache it."""

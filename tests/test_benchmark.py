@@ -99,6 +99,12 @@ def test_markdown_section_has_machine_command_and_tables(tiny_run):
     assert md.startswith(START) and md.rstrip().endswith(END)
     assert "storyline bench --n 50" in md and "cores" in md and "Python" in md
     assert "| ingest | " in md and "Story B-cubed" in md and "Targets" in md
+    # with scale runs, story quality is tabled per corpus size (here the same run, relabelled)
+    sub = dict(report["main"], n=500)
+    md = render_markdown(dict(report, scale=[sub]), command_line(cfg))
+    stories = report["main"]["quality"]["stories"]
+    assert "Story and topic quality against corpus size" in md
+    assert f"| 500 | {stories['precision']:.3f} | {stories['recall']:.3f} | {stories['f1']:.3f} |" in md
 
 
 def test_cli_rejects_bad_scale_and_stage(tmp_path):

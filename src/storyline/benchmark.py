@@ -662,6 +662,15 @@ def render_markdown(report: dict[str, Any], command: str) -> str:
                                  f"{r.rss_peak_kb / 1024:.0f} MB | {r.rss_start_kb / 1024:.0f} MB | "
                                  f"{r.per_item_kb:.2f} KB |")
         lines.append("")
+        scored = [sub for sub in [run, *report["scale"]] if "stories" in sub["quality"]]
+        if len(scored) > 1:  # does grouping hold up as topics fill with events?
+            lines += ["Story and topic quality against corpus size (B-cubed against the planted truth, all "
+                      "articles clustered unless --stories-sample is smaller):", "",
+                      "| articles | story P | story R | story F1 | topic F1 |", "|---:|---:|---:|---:|---:|"]
+            lines += [f"| {sub['n']} | {_fmt(sub['quality']['stories']['precision'])} | "
+                      f"{_fmt(sub['quality']['stories']['recall'])} | {_fmt(sub['quality']['stories']['f1'])} | "
+                      f"{_fmt(sub['quality']['topics']['f1'])} |" for sub in scored]
+            lines.append("")
         api = [(sub["n"], r) for sub in [run, *report["scale"]] for r in sub["results"] if r.stage == "api"]
         if len(api) > 1:
             lines += ["Story requests against corpus size (in-process client, sampled stories):", "",

@@ -36,7 +36,7 @@ def test_same_annotations_as_blis():
     assert parse(TEXTS[0]).to_array(ATTRS).tolist() == expected[0]
 
 
-def test_switch_counts_layers_once():
+def test_switch_on_a_fresh_pipeline_reports_the_layers_it_switched():
     nlp = spacy.load(DEFAULT_MODEL)
     assert use_numpy_matmul(nlp) > 0
     assert all(not layer.ops.use_blis for layer in nlp.get_pipe("parser").model.walk())

@@ -18,8 +18,8 @@ every equality/IN test and every regex and passes every NOT_IN test, so all of t
 patterns.  Patterns using anything else (operators, other attributes or predicates) make the
 component fall back to the plain Matcher, so the output is always the AttributeRuler's.
 """
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: spaCy 3.8.6 validates a factory's arguments from its
+# annotations and cannot resolve them as strings ("field nlp not yet prepared").
 import re
 from typing import NamedTuple
 

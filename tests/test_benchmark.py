@@ -98,7 +98,7 @@ def test_markdown_section_has_machine_command_and_tables(tiny_run):
     md = render_markdown(report, command_line(cfg))
     assert md.startswith(START) and md.rstrip().endswith(END)
     assert "storyline bench --n 50" in md and "cores" in md and "Python" in md
-    assert "| ingest | " in md and "Story B-cubed" in md and "Targets" in md
+    assert "| ingest | " in md and "Story B-cubed" in md and "Targets" in md and "Database:" in md
     # with scale runs, story quality is tabled per corpus size (here the same run, relabelled)
     sub = dict(report["main"], n=500)
     md = render_markdown(dict(report, scale=[sub]), command_line(cfg))
@@ -134,3 +134,4 @@ def test_pipeline_stage_runs_the_whole_job_into_its_own_database(tmp_path):
     md = render_markdown(report, command_line(cfg))
     assert "| pipeline (local, 1 worker) |" in md and "full pipeline, articles/s (≥ 15)" in md
     assert "Full pipeline database" in md
+    assert "Database:" not in md  # only the pipeline's own database exists: its size is in its row

@@ -634,6 +634,15 @@ def _quality_rows(q: dict[str, Any], pipeline: bool = False) -> list[str]:
     return rows
 
 
+def _database_line(run: dict[str, Any]) -> list[str]:
+    """The size of the stage database (the ingest/duplicates/stories stages write it; a run of the
+    pipeline stage alone has none, its own database's size is in its row)."""
+    if not run["db_bytes"]:
+        return []
+    return [f"Database: {run['db_bytes'] / 1e6:.1f} MB, {run['db_bytes'] / max(1, run['n']) / 1024:.1f} KB per "
+            "article (raw input compressed + clean text + offsets + MinHash signatures; no analysis unless noted).", ""]
+
+
 def render_markdown(report: dict[str, Any], command: str) -> str:
     m, run = report["machine"], report["main"]
     cfg = report["config"]
@@ -647,9 +656,8 @@ def render_markdown(report: dict[str, Any], command: str) -> str:
              f"formats {json.dumps(s['formats'])}; {s['bytes'] / 1e6:.0f} MB of input). Each stage ran in a fresh "
              "process; peak RSS is `ru_maxrss` of that process, workers' peak the largest worker process.",
              "", *_stage_table(run["results"], run["n"]), "",
-             f"Database: {run['db_bytes'] / 1e6:.1f} MB, {run['db_bytes'] / max(1, run['n']) / 1024:.1f} KB per "
-             "article (raw input compressed + clean text + offsets + MinHash signatures; no analysis unless noted).",
-             "", "### Targets (reported, not asserted)", "", *_targets(run, cfg["workers"]),
+             *_database_line(run),
+             "### Targets (reported, not asserted)", "", *_targets(run, cfg["workers"]),
              "", "### Quality against the generated truth", *_quality_rows(run["quality"]), ""]
     if report["scale"]:
         lines += ["### Memory against corpus size", "",

@@ -21,6 +21,7 @@ def test_db_shortcut_and_list_env():
     ('[nonsense]\na = 1\n', "nonsense"),
     ('[ingest]\nworkers = "many"\n', "ingest.workers"),
     ('[ingest]\nmax_bytes = -1\n', "ingest.max_bytes"),
+    ('[duplicates]\nrewrite_window_days = -3\n', "duplicates.rewrite_window_days"),
     ('not toml = = =', "not valid TOML"),
 ])
 def test_unknown_or_invalid_keys_are_errors(tmp_path, toml, needle):

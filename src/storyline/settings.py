@@ -48,6 +48,8 @@ class NlpSettings(_Section):
 class DuplicateSettings(_Section):
     near_threshold: float = Field(0.5, gt=0, le=1, description="Jaccard of word 5-shingles for 'near'")
     rewrites: bool = True
+    rewrite_window_days: int = Field(14, ge=0, description="pair rewrites published at most this many days "
+                                     "apart (an undated article pairs with any date); 0 = no limit")
 
 
 class EmbedSettings(_Section):

@@ -312,6 +312,50 @@ def test_features_cached_before_lead_vectors_are_completed(store, monkeypatch):
     assert store.dup_key_hits(up.SENTENCES, [1, 2, 3]) == []
 
 
+@pytest.mark.parametrize("original_day, rewrite_day, window, found", [
+    ("2024-08-01", "2024-08-21", 14, False),  # 20 days apart: outside the default window
+    ("2024-08-01", "2024-08-21", 30, True),
+    ("2024-08-01", "2024-08-21", 0, True),  # no limit
+    ("2024-08-01", None, 14, True),  # an undated rewrite looks through every week stored
+    (None, "2024-08-02", 14, True),  # a dated one looks at the undated too
+])
+def test_rewrites_are_looked_for_within_the_window(store, monkeypatch, original_day, rewrite_day, window, found):
+    """The store files rewrite keys by publication week and reads the weeks within the window (plus the
+    undated): the same pairs as the in-memory index."""
+    import storyline.embed
+
+    monkeypatch.setattr(storyline.embed, "get_embedder", lambda *a, **k: HashEmbedder())
+    s = load_settings(overrides={"duplicates": {"rewrites": True, "rewrite_window_days": window}}, environ={})
+    original, rewrite = _rewrite_pair()
+    put(store, "orig", original, original_day)
+    put(store, "other", prose(9), "2024-05-01")  # dated elsewhere: widens the span an undated lookup reads
+    update(store, ["orig", "other"], s)
+    put(store, "rw", rewrite, rewrite_day)
+    update(store, ["rw"], s)
+    assert links_of(store) == ({("rw", "orig", "rewrite")} if found else set())
+
+
+def test_keys_without_weeks_are_replaced(store, monkeypatch):
+    """A database from before the weekly keys: its rewrite keys are of the old kind; the backfill
+    replaces them and rewrites are found as before."""
+    import storyline.embed
+
+    monkeypatch.setattr(storyline.embed, "get_embedder", lambda *a, **k: HashEmbedder())
+    original, rewrite = _rewrite_pair()
+    put(store, "orig", original, "2024-08-01")
+    update(store, ["orig"], settings(rewrites=True))
+    with store.transaction():
+        store.conn.execute("DELETE FROM dup_keys WHERE kind = ?", (up.LEAD_KEYS,))
+        store.put_dup_keys("orig", "lead", [4, 5, 6])
+        store.conn.execute("DELETE FROM state WHERE key = ?", (up.KEYS_BACKFILLED,))
+    put(store, "rw", rewrite, "2024-08-02")
+    update(store, ["rw"], settings(rewrites=True))
+    assert links_of(store) == {("rw", "orig", "rewrite")}
+    assert store.dup_key_hits("lead", [4, 5, 6]) == []
+    kinds = {r["kind"] for r in store.rows("SELECT DISTINCT kind FROM dup_keys")}
+    assert kinds == {up.MINHASH, up.LEAD_KEYS}
+
+
 def test_sharded_rebuild_gives_the_same_corpus_results(generated, tmp_path):
     """`storyline rebuild --executor local`: duplicates in shards, stories topic by topic, merged by the
     writer — the same duplicates and stories as the single-process rebuild."""

@@ -193,6 +193,36 @@ def test_a_shared_quotation_makes_a_candidate_below_the_lead_threshold(features)
     assert triples(run(features, doc_threshold=0.999, max_quote_candidates=1)) == {("rw", "orig", "rewrite")}
 
 
+def test_rewrites_are_paired_only_within_the_window(features):
+    """A rewrite published 20 days after its source is outside the default 14-day window; a wider or
+    unlimited window finds it, and an undated rewrite is paired with every date."""
+    late = dict(DATES, rw="2024-03-25")
+    found = ("rw", "orig", "rewrite")
+    assert found not in triples(run(features, dates=late))
+    assert found in triples(run(features, dates=late, window_days=30))
+    assert found in triples(run(features, dates=late, window_days=0))
+    assert found in triples(run(features, dates=dict(DATES, rw=None)))  # undated: original by ingest order
+    with pytest.raises(InputError, match="window_days"):
+        RewriteFinder(window_days=-1)
+
+
+def test_lookup_buckets_cover_the_window_and_the_undated():
+    import datetime as dt
+
+    from storyline.corpus.rewrites import BUCKET_DAYS, UNDATED
+
+    day = dt.date(2024, 3, 5).toordinal()
+    buckets = RewriteFinder(window_days=14).lookup_buckets(day, None)
+    assert buckets[-1] == UNDATED and buckets[0] == (day - 14) // BUCKET_DAYS
+    assert {d // BUCKET_DAYS for d in range(day - 14, day + 15)} == set(buckets[:-1])
+    # undated, or no limit: every week of the store's dated span
+    span = (day - 100, day + 3)
+    every = list(range(span[0] // BUCKET_DAYS, span[1] // BUCKET_DAYS + 1)) + [UNDATED]
+    assert RewriteFinder(window_days=14).lookup_buckets(None, span) == every
+    assert RewriteFinder(window_days=0).lookup_buckets(day, span) == every
+    assert RewriteFinder().lookup_buckets(None, None) == [UNDATED]  # nothing dated stored
+
+
 def test_lexical_gate_spares_embeddings_of_unrelated_pairs(features):
     layer = RewriteFinder()
     docs = {d.id: d for d in make_docs()}

@@ -15,6 +15,7 @@ order in which documents are added.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import struct
@@ -121,6 +122,18 @@ def _split_published(published: str | None) -> tuple[str, str] | None:
     if not published or not isinstance(published, str) or len(published) < 10:
         return None
     return published[:10], published[11:19] if len(published) > 11 else ""
+
+
+def day_number(published: str | None) -> int | None:
+    """The proleptic ordinal of a published value's date (``date.toordinal``), None without a readable
+    date.  Approximate like :func:`is_earlier`: the date as written, no timezones."""
+    parts = _split_published(published)
+    if parts is None:
+        return None
+    try:
+        return dt.date.fromisoformat(parts[0]).toordinal()
+    except ValueError:
+        return None
 
 
 def is_earlier(a: DocMeta, b: DocMeta) -> bool:

@@ -11,7 +11,11 @@ sentences (and sometimes a factual slip), so shingles do not catch it.  Detectio
    ``max_quote_candidates`` most similar: a rewrite whose lead was reworked still quotes its source and
    is about the same event, so it ranks high among the articles sharing its quotation.  Leads
    separate topics, not stories: two reports of the same event have cosine ~0.8-0.95 too, so the next
-   steps decide.
+   steps decide.  Only articles published within ``window_days`` of each other are paired (either way;
+   an undated article is paired with every date): the keys of the store-backed index are filed by
+   publication week, so a lookup reads the weeks around the article instead of the whole corpus (a
+   lead band is shared with a few per cent of a corpus whatever the dates, which made the candidate
+   search grow with the corpus).
 2. **Lexical gate** (cheap, no embeddings): the same monotone alignment as step 3 on word overlap (Dice
    of the sentences' content-word stems >= ``gate_dice``) must cover >= ``gate_coverage`` of the shorter
    article.  On MRPC, 98.8 % of the sentence pairs MiniLM puts at cosine >= 0.65 have stem Dice >= 0.4,
@@ -33,7 +37,8 @@ Thresholds (documented in docs/duplicates.md): sentence cosine 0.65 (MiniLM's be
 threshold on MRPC is ~0.675; paraphrased news sentences score 0.65-0.95), coverage 0.5.  Everything is
 approximate: a rewrite that reorders paragraphs loses coverage, a rewrite whose lead was rewritten beyond
 recognition is found only through a shared quotation, a paraphrase sharing almost no words with its source
-fails the lexical gate, and candidate truncation (``max_candidates``) can make results depend slightly on
+fails the lexical gate, a rewrite published more than ``window_days`` after its source is not looked for,
+and candidate truncation (``max_candidates``) can make results depend slightly on
 add order in very dense topics.
 """
 from __future__ import annotations
@@ -51,13 +56,16 @@ from typing import Any
 import numpy as np
 
 from storyline.blas import single_thread_blas
-from storyline.corpus.duplicates import DocMeta, DupDoc, DuplicateLink, blocking_key, is_earlier, make_link
+from storyline.corpus.duplicates import (DocMeta, DupDoc, DuplicateLink, blocking_key, day_number, is_earlier,
+                                          make_link)
 from storyline.errors import InputError
 from storyline.corpus.paraphrase import _STOPWORDS, _fold
 from storyline.text_utils import name_tokens, numbers, quoted_passages, sentence_spans, words
 
 DIM = 384
 MAX_QUOTE_POSTINGS = 200  # a quotation shared by more articles is a stock phrase, no evidence of copying
+BUCKET_DAYS = 7  # the store files rewrite keys by publication week (``day // BUCKET_DAYS``)
+UNDATED = -1  # the bucket of an article without a publication date
 
 
 @dataclass
@@ -287,9 +295,11 @@ class RewriteFinder:
                  max_sentences: int = 300, tables: int = 32, bits: int = 14, max_candidates: int = 50,
                  max_quote_candidates: int = 3,
                  lead_sentences: int = 8, gate_dice: float = 0.4, gate_coverage: float = 0.45,
-                 min_anchored_pairs: int = 2,
+                 min_anchored_pairs: int = 2, window_days: int = 14,
                  seed: int = 7, embedder: Any = None, max_cached: int | None = None,
                  loader: Callable[[str], tuple[DupDoc, RewriteFeatures] | None] | None = None):
+        if not isinstance(window_days, int) or isinstance(window_days, bool) or window_days < 0:
+            raise InputError("RewriteFinder", f"window_days must be a whole number of days >= 0, got {window_days!r}")
         self.sentence_threshold = sentence_threshold
         self.min_coverage = min_coverage
         self.min_pairs = min_pairs
@@ -303,6 +313,7 @@ class RewriteFinder:
         self.max_sentences = max_sentences
         self.max_candidates = max_candidates
         self.max_quote_candidates = max_quote_candidates
+        self.window_days = window_days  # 0: no limit
         self.bits = bits
         self._embedder = embedder
         self._max_cached = max_cached if loader is not None else None
@@ -315,6 +326,7 @@ class RewriteFinder:
         self._row: dict[str, int] = {}
         self._metas: list[DocMeta] = []
         self._docvecs = np.zeros((1024, DIM), dtype=np.float32)
+        self._days = np.full(1024, UNDATED, dtype=np.int64)  # per row: day_number of published, or UNDATED
         self._docs: OrderedDict[str, _Stored] = OrderedDict()
 
     def __len__(self) -> int:
@@ -378,6 +390,9 @@ class RewriteFinder:
         self._metas.append(stored.meta)
         if row >= len(self._docvecs):  # amortised doubling
             self._docvecs = np.concatenate([self._docvecs, np.zeros_like(self._docvecs)])
+            self._days = np.concatenate([self._days, np.full_like(self._days, UNDATED)])
+        day = day_number(stored.meta.published)
+        self._days[row] = UNDATED if day is None else day
         stored.anchors.strings = {}  # readable strings are only needed for the doc being added
         self._docs[stored.meta.id] = stored
         if self._max_cached is not None:
@@ -441,13 +456,25 @@ class RewriteFinder:
         self._docs[doc_id] = stored
         return stored
 
-    def _candidates(self, vec: np.ndarray, quotes: np.ndarray) -> list[int]:
+    def in_window(self, day: int | None, other: int | None) -> bool:
+        """Whether two articles (``day_number`` of their dates, None when undated) may be paired."""
+        return not self.window_days or day is None or other is None or abs(day - other) <= self.window_days
+
+    def _candidates(self, vec: np.ndarray, quotes: np.ndarray, day: int | None) -> list[int]:
+        def inside(rows: Iterable[int]) -> list[int]:
+            rows = list(rows)
+            if not self.window_days or day is None or not rows:
+                return rows
+            days = self._days[rows]
+            keep = (days == UNDATED) | (np.abs(days - day) <= self.window_days)
+            return [r for r, k in zip(rows, keep.tolist()) if k]
+
         rows: set[int] = set()
         for table, key in zip(self._buckets, self._keys(vec)):
-            rows.update(table.get(key, ()))
+            rows.update(inside(table.get(key, ())))
         quoted: set[int] = set()
         for q in quotes.tolist():
-            posting = self._by_quote.get(q, ())
+            posting = inside(self._by_quote.get(q, ()))  # a stock phrase within the window
             if len(posting) <= MAX_QUOTE_POSTINGS:
                 quoted.update(posting)
         rows |= quoted
@@ -532,7 +559,8 @@ class RewriteFinder:
         links: list[DuplicateLink] = []
         if vec is not None and self._ids:
             skip = set(skip)
-            others = [self._get(self._ids[row]) for row in self._candidates(vec, new.anchors.quotes)
+            others = [self._get(self._ids[row]) for row in self._candidates(vec, new.anchors.quotes,
+                                                                          day_number(doc.published))
                       if self._ids[row] not in skip]
             links = self._confirm_all(new, strings, [o for o in others if o is not None])
         self._store(new, vec)
@@ -578,14 +606,38 @@ class RewriteFinder:
     # --- store-backed use (corpus/update.py): keys for a blocking table, candidates confirmed on demand --
 
     def blocking_keys(self, doc: DupDoc, features: RewriteFeatures) -> tuple[list[int], list[int]]:
-        """``(band keys, quotation keys)`` of a doc: the same candidates as the in-memory index (a shared
-        hyperplane-LSH band of the lead vector, or a shared quotation).  Empty for a doc without sentences."""
+        """``(band keys, quotation keys)`` a store files ``doc`` under: the same candidates as the
+        in-memory index (a shared hyperplane-LSH band of the lead vector, or a shared quotation), filed
+        under the doc's publication week.  Empty for a doc without sentences."""
+        day = day_number(doc.published)
+        bands, quotes = self.lookup_keys(doc, features, [UNDATED if day is None else day // BUCKET_DAYS])
+        return bands, list(quotes)
+
+    def lookup_buckets(self, day: int | None, span: tuple[int, int] | None) -> list[int]:
+        """The week buckets holding every article that may pair with one published on ``day`` (None:
+        undated): the weeks within ``window_days`` of it, or every week of ``span`` (the first and last
+        day_number of the store's dated articles; None: no dated article) when the doc is undated or
+        the window unlimited, and the undated bucket."""
+        if day is not None and self.window_days:
+            first, last = day - self.window_days, day + self.window_days
+        elif span is not None:
+            first, last = span
+        else:
+            return [UNDATED]
+        return list(range(first // BUCKET_DAYS, last // BUCKET_DAYS + 1)) + [UNDATED]
+
+    def lookup_keys(self, doc: DupDoc, features: RewriteFeatures,
+                    buckets: Sequence[int]) -> tuple[list[int], dict[int, int]]:
+        """``(band keys, {quotation key: quotation hash})`` of ``doc`` in each of ``buckets`` (see
+        :meth:`lookup_buckets`); the quotation hash lets a caller count a quotation's articles across
+        weeks.  Empty for a doc without sentences."""
         vec = self._checked(doc, features, embed=False).doc_vector()
         if vec is None:
-            return [], []
-        bands = [blocking_key(b"r", struct.pack("<HQ", t, k)) for t, k in enumerate(self._keys(vec))]
+            return [], {}
+        keys = self._keys(vec)
         quotes = _quote_hashes(_quote_texts(doc)).tolist()
-        return bands, [blocking_key(b"q", struct.pack("<I", q)) for q in quotes]
+        bands = [blocking_key(b"R", struct.pack("<HQq", t, k, b)) for b in buckets for t, k in enumerate(keys)]
+        return bands, {blocking_key(b"Q", struct.pack("<Iq", q, b)): q for b in buckets for q in quotes}
 
     def top_candidates(self, vec: np.ndarray, others: Sequence[tuple[str, np.ndarray]],
                        quoted: Iterable[str] = ()) -> list[str]:

@@ -22,7 +22,8 @@ from storyline.settings import Settings
 MINHASH = "minhash"
 SENTENCES = "sentences"
 SENTENCE_MODEL = "minilm"  # the model key of stored sentence features (all-MiniLM-L6-v2)
-LEAD_KEYS = "lead"  # dup_keys kind of the rewrite layer's keys (lead-vector LSH bands, quotations)
+LEAD_KEYS = "lead-week"  # dup_keys kind of the rewrite layer's keys (lead-vector bands, quotations) by week
+OLD_LEAD_KEYS = (SENTENCES, "lead")  # earlier kinds of those keys (mean sentence vector; lead, no week): replaced
 LEAD_MODEL = "minilm-lead"  # model key of the stored lead vectors (REWRITE_DOC)
 STORY_STATE = "stories.state"
 FRESH_CHUNK = 256  # new articles read, embedded and indexed per step
@@ -64,7 +65,7 @@ def _finders(settings: Settings):
     if settings.duplicates.rewrites:
         from storyline.corpus.rewrites import RewriteFinder
 
-        rewrites = RewriteFinder()
+        rewrites = RewriteFinder(window_days=settings.duplicates.rewrite_window_days)
     return DuplicateFinder(threshold=settings.duplicates.near_threshold, rewrites=rewrites), rewrites
 
 
@@ -113,8 +114,9 @@ def backfill_dup_keys(store, settings: Settings) -> int:
             done += 1
     ids = [""]
     if rewrites is not None and not done_kinds.get(LEAD_KEYS):
-        # keys of the mean-sentence-vector era (kind "sentences"): replaced by lead keys below
-        store.conn.execute("DELETE FROM dup_keys WHERE kind = ?", (SENTENCES,))
+        # keys of earlier layouts (mean sentence vectors; lead bands without weeks): replaced below
+        for kind in OLD_LEAD_KEYS:
+            store.conn.execute("DELETE FROM dup_keys WHERE kind = ?", (kind,))
     while (rewrites is not None and not done_kinds.get(LEAD_KEYS)
            and (ids := store.vectors_without_keys(SENTENCES, SENTENCE_MODEL, LEAD_KEYS, after=ids[-1]))):
         blobs = store.get_vectors(ids, SENTENCES, SENTENCE_MODEL)
@@ -171,6 +173,7 @@ class _Shard:
         # LRU of (DupDoc, RewriteFeatures, RewriteFinder.prepared form) per candidate
         self._prepared: OrderedDict[str, tuple] = OrderedDict()
         self.fresh = fresh if fresh is not None else {}  # id -> features embedded here, for the writer
+        self._span: tuple[int, int] | None | bool = False  # dated span of the store, read on first need
 
     def prepared(self, ids: list[str]) -> list:
         """Comparison-ready rewrite candidates (text, quotes and features read once per LRU stay)."""
@@ -208,6 +211,18 @@ class _Shard:
             if doc.id in self._prepared:
                 self._prepared[doc.id] = (doc, feats, out[k])
         return out
+
+    def dated_span(self) -> tuple[int, int] | None:
+        """First and last ``day_number`` of the store's dated articles (None: none), read once per shard:
+        what an undated article's rewrite candidates span.  Phase 1 stored every new article already."""
+        if self._span is False:
+            from storyline.corpus.duplicates import day_number
+
+            days = [d for r in self.store.rows("SELECT DISTINCT substr(published, 1, 10) AS day FROM articles "
+                                               "WHERE published IS NOT NULL")
+                    if (d := day_number(r["day"])) is not None]
+            self._span = (min(days), max(days)) if days else None
+        return self._span
 
     def earlier(self, doc_id: str, others: Iterable[str]) -> set[str]:
         """The candidates ``doc_id`` must examine: stored before this update, or new and earlier in order."""
@@ -262,6 +277,8 @@ def _rewrite_links(shard: _Shard, article, skip: set[str]) -> list:
 
     from storyline.corpus.rewrites import MAX_QUOTE_POSTINGS, RewriteFeatures
 
+    from storyline.corpus.duplicates import day_number
+
     store, rewrites = shard.store, shard.rewrites
     blob = store.get_vector(article.id, SENTENCES, SENTENCE_MODEL)
     if blob is None:
@@ -269,20 +286,26 @@ def _rewrite_links(shard: _Shard, article, skip: set[str]) -> list:
     doc = _dupdoc(article, _quotes_of(store, article.id))
     feats = shard.fresh.get(doc.id) or rewrites.complete(doc, RewriteFeatures.from_bytes(blob))
     vec = feats.doc_vector()
-    bands, quotes = rewrites.blocking_keys(doc, feats)
     if vec is None:
         return []
-    hits = store.dup_key_hits(LEAD_KEYS, bands + quotes)
-    quote_keys, postings = set(quotes), defaultdict(int)
+    day = day_number(doc.published)
+    span = shard.dated_span() if day is None or not rewrites.window_days else None
+    bands, quote_of = rewrites.lookup_keys(doc, feats, rewrites.lookup_buckets(day, span))
+    hits = store.dup_key_hits(LEAD_KEYS, bands + list(quote_of))
+    # the weeks read reach past the window: keep what is inside it (undated articles always are)
+    metas = shard.metas({a for a, _key in hits})
+    inside = {a for a, m in metas.items() if rewrites.in_window(day, day_number(m.published))}
+    hits = [(a, key) for a, key in hits if a in inside]
+    postings: defaultdict[int, int] = defaultdict(int)  # articles per quotation, over every week read
     for _a, key in hits:
-        postings[key] += 1
+        if key in quote_of:
+            postings[quote_of[key]] += 1
     # a stock phrase quoted everywhere is no evidence of copying (the in-memory index's limit)
-    quoted = {a for a, key in hits if key in quote_keys and postings[key] <= MAX_QUOTE_POSTINGS}
-    found = {a for a, key in hits if key not in quote_keys} | quoted
+    quoted = {a for a, key in hits if key in quote_of and postings[quote_of[key]] <= MAX_QUOTE_POSTINGS}
+    found = {a for a, key in hits if key not in quote_of} | quoted
     candidates = shard.earlier(article.id, found) - skip
     if not candidates:
         return []
-    metas = shard.metas(candidates)
     docvecs = store.get_vectors(candidates, REWRITE_DOC, LEAD_MODEL)
     ordered = sorted((c for c in candidates if c in docvecs and c in metas),
                      key=lambda c: (metas[c].seq, c))  # ties broken by ingest order, like the in-memory index

@@ -118,9 +118,10 @@ def test_cli_rejects_bad_scale_and_stage(tmp_path):
 
 
 def test_pipeline_stage_runs_the_whole_job_into_its_own_database(tmp_path):
-    cfg = BenchConfig(n=12, workdir=tmp_path / "w", stages=("pipeline",), workers=1, keep=True)
+    cfg = BenchConfig(n=12, workdir=tmp_path / "w", stages=("pipeline", "api"), workers=1, keep=True)
     report = run_benchmark(cfg, log=lambda _msg: None)
-    (run,) = report["main"]["results"]
+    run, api = report["main"]["results"]  # no stage database to time story requests on: the pipeline's
+    assert api.label == "api (full pipeline database)" and api.extra["web_95_ms"] > 0
     assert run.stage == "pipeline" and run.label == "pipeline (local, 1 worker)"
     assert run.items >= 10 and run.extra["failed"] == 0
     assert run.extra["ingest_analyze_s"] > 0 and run.extra["corpus_s"] > 0
@@ -135,3 +136,4 @@ def test_pipeline_stage_runs_the_whole_job_into_its_own_database(tmp_path):
     assert "| pipeline (local, 1 worker) |" in md and "full pipeline, articles/s (≥ 15)" in md
     assert "Full pipeline database" in md
     assert "Database:" not in md  # only the pipeline's own database exists: its size is in its row
+    assert "story request p95, API or web page, full pipeline database (< 100 ms)" in md

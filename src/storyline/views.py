@@ -222,7 +222,7 @@ def story_detail(store, story_id: str) -> dict | None:
     quotes = store.rows(f"SELECT article, start, end, text, direct, speaker, cue FROM quotes WHERE article IN ({marks}) "
                         "ORDER BY article, start", tuple(ids))
     dups = _duplicates_of(store, ids)
-    events = [e for e in store.events() if set(e.get("articles", [])) & set(ids)]
+    events = store.events_of(ids)
     return {**summary, "article_rows": articles, "quotes": quotes, "duplicates": dups, "events": events}
 
 

@@ -115,6 +115,35 @@ def test_corpus_results_roundtrip(db_url):
         assert store.article_urls()["n2"] == "https://example.org/2"
 
 
+def test_events_of_articles_reads_only_their_events(db_url):
+    events = [{"id": "e2", "date": "2024-03-07", "articles": ["n1", "n2"]},
+              {"id": "e1", "date": "2024-03-05", "articles": ["n0"]},
+              {"id": "e3", "date": "2024-03-06", "articles": ["n2"]},
+              {"id": "e0", "date": None, "articles": ["n2"]}]
+    with open_store(db_url) as store:
+        _corpus(store)
+        with store.transaction():
+            store.replace_events(events)
+        assert [e["id"] for e in store.events_of(["n2"])] == ["e0", "e3", "e2"]  # undated first, then by date
+        assert [e["id"] for e in store.events_of(["n0", "n1"])] == ["e1", "e2"]
+        assert store.events_of(["nobody"]) == [] and store.events_of([]) == []
+        with store.transaction():  # replaced, not added to
+            store.replace_events(events[:1])
+        assert [e["id"] for e in store.events_of(["n0", "n1", "n2"])] == ["e2"]
+
+
+def test_event_index_is_filled_from_events_stored_before_it(db_url, backend):
+    """Migration 0006 fills the article -> event index from the events a database already holds."""
+    with open_store(db_url) as store:
+        _corpus(store)  # one event, e1, reported by n1
+        with store.transaction():  # as before migration 0006
+            store.conn.execute("DROP TABLE event_articles")
+            store.conn.execute("DELETE FROM schema_migrations WHERE version = 6")
+    with open_store(db_url) as store:
+        assert [e["id"] for e in store.events_of(["n1"])] == ["e1"]
+        assert store.events_of(["n0"]) == []
+
+
 def test_rows_accepts_sqlite_style_sql_on_every_backend(db_url):
     with open_store(db_url) as store:
         _corpus(store)

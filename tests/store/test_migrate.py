@@ -12,7 +12,8 @@ from storyline.store.transfer import copy_store, encode_row, verify_stores
 from corpus_helpers import fill_corpus, make_article
 
 EVERY_TABLE = {"raw_inputs", "articles", "failures", "analyzed", "mentions", "quotes", "times", "event_mentions",
-               "entities", "duplicates", "story_articles", "events", "vectors", "state", "api_tokens"}
+               "entities", "duplicates", "story_articles", "events", "event_articles", "vectors", "state",
+               "api_tokens"}
 
 
 def run(*args):

@@ -20,7 +20,8 @@ from storyline.records import Analysis, Article, Failure, sha256_hex
 
 # Tables in an order that satisfies every foreign key (copy order for ``storyline migrate``).
 CORPUS_TABLES = ("raw_inputs", "articles", "failures", "analyzed", "mentions", "quotes", "times",
-                 "event_mentions", "entities", "duplicates", "story_articles", "events", "vectors", "state",
+                 "event_mentions", "entities", "duplicates", "story_articles", "events", "event_articles", "vectors",
+                 "state",
                  "api_tokens")
 COUNTABLE = {"articles", "failures", "duplicates", "events", "entities", "quotes", "mentions", "raw_inputs",
              "story_articles"}
@@ -282,11 +283,22 @@ class BaseStore:
 
     def replace_events(self, events: list[dict]) -> None:
         self.conn.execute("DELETE FROM events")
+        self.conn.execute("DELETE FROM event_articles")
         self._insert_many("INSERT INTO events VALUES (?,?,?,?)",
                           [(e["id"], e.get("date"), e.get("root"), json.dumps(e, sort_keys=True)) for e in events])
+        self._insert_many("INSERT INTO event_articles VALUES (?,?)",
+                          sorted({(e["id"], a) for e in events for a in e.get("articles") or []}))
 
     def events(self) -> list[dict]:
         return [json.loads(r[0]) for r in self.conn.execute("SELECT data FROM events ORDER BY date, id")]
+
+    def events_of(self, article_ids: Iterable[str]) -> list[dict]:
+        """The events reported by any of ``article_ids``, by (date, id) with undated ones first (an index
+        lookup: a story page reads its own events, not every event of the corpus)."""
+        ids = {r[0] for r in self._select_in("SELECT event FROM event_articles WHERE article IN ({marks})",
+                                             article_ids)}
+        rows = self._select_in("SELECT date, id, data FROM events WHERE id IN ({marks})", ids)
+        return [json.loads(r[2]) for r in sorted(rows, key=lambda r: (r[0] is not None, r[0] or "", r[1]))]
 
     def replace_entities(self, entities: list[dict], mention_entity: Iterable[tuple[str, int, int, str]]) -> None:
         self.conn.execute("DELETE FROM entities")

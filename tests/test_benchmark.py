@@ -107,6 +107,22 @@ def test_markdown_section_has_machine_command_and_tables(tiny_run):
     assert f"| 500 | {stories['precision']:.3f} | {stories['recall']:.3f} | {stories['f1']:.3f} |" in md
 
 
+def test_runs_choose_the_executors_and_progress_reports_each_stage(tmp_path):
+    cfg = BenchConfig(n=12, workdir=tmp_path / "w", stages=("ingest", "analyze"), runs=(("local", 1),),
+                      analyze_sample=4)
+    seen = []
+    report = run_benchmark(cfg, log=lambda _msg: None, on_progress=seen.append)
+    assert [r.label for r in report["main"]["results"]] == ["ingest", "analyze (local, 1 worker)"]
+    assert [[r.label for r in rep["main"]["results"]] for rep in seen] == [["ingest"],
+                                                                           ["ingest", "analyze (local, 1 worker)"]]
+    assert all(rep["partial"] and rep["main"]["quality"] == {} for rep in seen)
+    partial = render_markdown(seen[0], command_line(cfg))
+    assert "In progress" in partial and "| ingest | " in partial and "--runs local:1" in partial
+    assert "In progress" not in render_markdown(report, command_line(cfg))
+    with pytest.raises(ConfigError, match="EXECUTOR:WORKERS"):
+        run_benchmark(BenchConfig(n=5, runs=(("gpu", 2),)), log=lambda _msg: None)
+
+
 def test_cli_rejects_bad_scale_and_stage(tmp_path):
     import storyline.cli.bench_cmd  # noqa: F401 — registers the command until the package imports it
     from storyline.cli import cli
@@ -115,6 +131,8 @@ def test_cli_rejects_bad_scale_and_stage(tmp_path):
     assert result.exit_code == 2 and "comma-separated" in result.output
     result = CliRunner().invoke(cli, ["bench", "--n", "5", "--stages", "ingest,warp", "--output", "-"])
     assert result.exit_code == 2 and "unknown stage" in result.output
+    result = CliRunner().invoke(cli, ["bench", "--n", "5", "--runs", "local:0", "--output", "-"])
+    assert result.exit_code == 2 and "EXECUTOR:WORKERS" in result.output
 
 
 def test_pipeline_stage_runs_the_whole_job_into_its_own_database(tmp_path):

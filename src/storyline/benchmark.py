@@ -31,7 +31,7 @@ import shutil
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,7 @@ class BenchConfig:
     rewrite_sample: int = 500
     stories_sample: int = 1000
     api_sample: int = 20
+    runs: tuple[tuple[str, int], ...] = ()  # (executor, workers) of analyze/pipeline; () = from executor
 
     def validate(self) -> None:
         unknown = [s for s in self.stages if s not in STAGES]
@@ -95,6 +96,9 @@ class BenchConfig:
             raise ConfigError("--n, --workers and the --*-sample sizes must be positive")
         if self.executor not in ("local", "ray"):
             raise ConfigError(f"unknown executor {self.executor!r}; use 'local' or 'ray'")
+        for kind, workers in self.runs:
+            if kind not in ("local", "ray") or not isinstance(workers, int) or workers < 1:
+                raise ConfigError(f"bad run {kind}:{workers}; give EXECUTOR:WORKERS with local or ray, e.g. ray:2")
 
 
 # ----------------------------------------------------------------------------------- child side
@@ -440,16 +444,20 @@ def machine_info() -> dict[str, Any]:
 
 
 def _variants(cfg: BenchConfig, stage: str) -> list[tuple[str, int]]:
-    """(executor, workers) runs of a per-document stage: analyze also runs on 1 local worker (scaling);
-    the full pipeline, which is long, only with the configured workers."""
+    """(executor, workers) runs of a per-document stage: ``--runs`` when given; else analyze also runs
+    on 1 local worker (scaling), the full pipeline, which is long, only with the configured workers."""
+    if cfg.runs:
+        return list(cfg.runs)
     variants = [("local", w) for w in sorted({1, cfg.workers})] if stage == "analyze" else [("local", cfg.workers)]
     if cfg.executor == "ray":
         variants += [("ray", 1), ("ray", 2)]
     return variants
 
 
-def run_size(cfg: BenchConfig, n: int, root: Path, stages: Iterable[str], log=print) -> dict[str, Any]:
-    """Generate a corpus of ``n`` articles under ``root`` and run ``stages`` on it."""
+def run_size(cfg: BenchConfig, n: int, root: Path, stages: Iterable[str], log=print,
+             progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Generate a corpus of ``n`` articles under ``root`` and run ``stages`` on it; ``progress`` gets
+    the run so far (no quality yet) after every stage."""
     from storyline.demo.generate import generate_corpus
 
     corpus, db = root / f"corpus-{n}", root / f"bench-{n}.db"
@@ -460,6 +468,14 @@ def run_size(cfg: BenchConfig, n: int, root: Path, stages: Iterable[str], log=pr
             "rewrite_sample": cfg.rewrite_sample, "analyze_sample": cfg.analyze_sample, "api_sample": cfg.api_sample,
             "stories_sample": cfg.stories_sample}
     results: list[StageResult] = []
+
+    def done(result: StageResult) -> None:
+        results.append(result)
+        log(_line(result))
+        if progress:
+            progress({"n": n, "summary": summary, "results": list(results), "db": str(db),
+                      "db_bytes": db.stat().st_size if db.exists() else 0, "quality": {}})
+
     # with the pipeline stage, story requests are (also) timed on its database: analysed, with events
     api_on_pipeline = "api" in stages and "pipeline" in stages
     for stage in [s for s in STAGES if s in stages]:
@@ -468,15 +484,12 @@ def run_size(cfg: BenchConfig, n: int, root: Path, stages: Iterable[str], log=pr
         if stage in ("analyze", "pipeline"):
             for i, (kind, workers) in enumerate(_variants(cfg, stage)):
                 params = dict(base, executor=kind, workers=workers, store_results=i == 0)
-                results.append(run_stage(stage, params, f"{stage} ({kind}, {workers} worker{'s' * (workers > 1)})"))
-                log(_line(results[-1]))
+                done(run_stage(stage, params, f"{stage} ({kind}, {workers} worker{'s' * (workers > 1)})"))
             continue
-        results.append(run_stage(stage, base))
-        log(_line(results[-1]))
+        done(run_stage(stage, base))
     if api_on_pipeline:
         first = next(r for r in results if r.stage == "pipeline")
-        results.append(run_stage("api", dict(base, db=first.extra["db"]), "api (full pipeline database)"))
-        log(_line(results[-1]))
+        done(run_stage("api", dict(base, db=first.extra["db"]), "api (full pipeline database)"))
     return {"n": n, "summary": summary, "results": results, "db": str(db),
             "db_bytes": db.stat().st_size if db.exists() else 0, "quality": _quality(corpus, db, results)}
 
@@ -524,21 +537,33 @@ def _line(r: StageResult) -> str:
             f"workers {r.children_peak_kb / 1024:.0f} MB)")
 
 
-def run_benchmark(cfg: BenchConfig, scale: Iterable[int] = (), log=print) -> dict[str, Any]:
-    """Run the benchmark; return a dict with ``machine``, ``main`` (one size) and ``scale`` runs."""
+def run_benchmark(cfg: BenchConfig, scale: Iterable[int] = (), log=print,
+                  on_progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Run the benchmark; return a dict with ``machine``, ``main`` (one size) and ``scale`` runs.
+
+    ``on_progress`` gets the report so far after every stage (the stage being run has no quality
+    figures yet), so that a run of hours that is stopped keeps what it measured."""
     cfg.validate()
     root = Path(cfg.workdir) if cfg.workdir else Path(tempfile.mkdtemp(prefix="storyline-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     try:
         out: dict[str, Any] = {"machine": machine_info(), "config": {k: (str(v) if isinstance(v, Path) else v)
                                                                        for k, v in asdict(cfg).items()}}
-        out["main"] = run_size(cfg, cfg.n, root / "main", cfg.stages, log)
         out["scale"] = []
+
+        def progress(key: str):
+            if on_progress is None:
+                return None
+            if key == "main":
+                return lambda run: on_progress({**out, "main": run, "partial": True})
+            return lambda run: on_progress({**out, "scale": [*out["scale"], run], "partial": True})
+
+        out["main"] = run_size(cfg, cfg.n, root / "main", cfg.stages, log, progress("main"))
         for n in scale:
             # the api stage rides along when asked for: story-page latency against corpus size
             stages = SCALE_STAGES + (("api",) if "api" in cfg.stages else ())
             log(f"-- scale run: {n} articles ({', '.join(stages)})")
-            out["scale"].append(run_size(cfg, n, root / f"scale-{n}", stages, log))
+            out["scale"].append(run_size(cfg, n, root / f"scale-{n}", stages, log, progress("scale")))
         return out
     finally:
         if not cfg.keep:
@@ -660,6 +685,8 @@ def render_markdown(report: dict[str, Any], command: str) -> str:
     cfg = report["config"]
     s = run["summary"]
     lines = [START, "", f"## Latest run ({m['date']})", "",
+             *(["**In progress**: the stages run so far; quality figures come when the run ends.", ""]
+               if report.get("partial") else []),
              f"Command: `{command}`", "",
              f"Machine: {m['cores']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}, {m['platform']}; "
              f"load average at the start {' / '.join(map(str, m['load']))} (1/5/15 min: other jobs share the machine).",
@@ -735,6 +762,8 @@ def command_line(cfg: BenchConfig, scale: Iterable[int] = (), output: str = "doc
              f"--executor {cfg.executor}", f"--workers {cfg.workers}", f"--analyze-sample {cfg.analyze_sample}",
              f"--rewrite-sample {cfg.rewrite_sample}", f"--stories-sample {cfg.stories_sample}",
              f"--api-sample {cfg.api_sample}"]
+    if cfg.runs:
+        parts.append(f"--runs {','.join(f'{kind}:{workers}' for kind, workers in cfg.runs)}")
     scale = list(scale)
     if scale:
         parts.append(f"--scale {','.join(map(str, scale))}")

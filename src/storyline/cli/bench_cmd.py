@@ -20,6 +20,18 @@ def _int_list(ctx, param, value: str | None) -> list[int]:
     return sizes
 
 
+def _runs(ctx, param, value: str | None) -> tuple[tuple[str, int], ...]:
+    if not value:
+        return ()
+    runs = []
+    for part in (p.strip() for p in value.split(",") if p.strip()):
+        kind, _, workers = part.partition(":")
+        if kind not in ("local", "ray") or not workers.isdigit() or int(workers) < 1:
+            raise click.BadParameter(f"{part!r}: give EXECUTOR:WORKERS pairs, e.g. local:2,ray:1,ray:2")
+        runs.append((kind, int(workers)))
+    return tuple(runs)
+
+
 @cli.command()
 @click.option("--n", "n", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Articles to generate.")
@@ -42,29 +54,36 @@ def _int_list(ctx, param, value: str | None) -> list[int]:
               help="Executor for ingest, analyze and pipeline; with ray, analyze and pipeline also run on Ray "
                    "with 1 and 2 workers.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Worker processes.")
+@click.option("--runs", callback=_runs, default=None, metavar="EXECUTOR:WORKERS,...",
+              help="Runs of analyze and pipeline, in this order (e.g. local:2,ray:2,ray:1); default from "
+                   "--executor and --workers.")
 @click.option("--scale", callback=_int_list, default=None, metavar="N1,N2",
               help="Also run ingest, duplicates and stories at these sizes (memory against corpus size).")
 @click.option("--output", type=click.Path(dir_okay=False), default="docs/benchmarks.md", show_default=True,
               help="Markdown file whose bench section is replaced ('-' to print only).")
 def bench(n, seed, analyze_sample, rewrite_sample, stories_sample, api_sample, workdir, keep, stages, executor,
-          workers, scale, output):
+          workers, runs, scale, output):
     """Generate a corpus and measure docs/s, peak memory and quality per stage.
 
     Each stage runs in a fresh process, so its peak RSS is its own. Figures are written between
-    <!-- bench:start --> and <!-- bench:end --> in --output; the rest of the file is kept.
+    <!-- bench:start --> and <!-- bench:end --> in --output (after every stage, so a long run that is
+    stopped keeps what it measured); the rest of the file is kept.
 
     \b
     Example:
       storyline bench --n 2000 --stages ingest,duplicates,stories --output -
+      storyline bench --n 100000 --stages pipeline,api --runs local:2,ray:2,ray:1
     """
     from storyline.benchmark import BenchConfig, command_line, render_markdown, run_benchmark, write_section
 
     cfg = BenchConfig(n=n, seed=seed, workdir=workdir, keep=keep,
                       stages=tuple(s.strip() for s in stages.split(",") if s.strip()), executor=executor,
                       workers=workers, analyze_sample=analyze_sample, rewrite_sample=rewrite_sample,
-                      stories_sample=stories_sample, api_sample=api_sample)
-    report = run_benchmark(cfg, scale, log=lambda msg: click.echo(msg, err=True))
-    section = render_markdown(report, command_line(cfg, scale, output))
+                      stories_sample=stories_sample, api_sample=api_sample, runs=runs)
+    command = command_line(cfg, scale, output)
+    on_progress = None if output == "-" else lambda rep: write_section(output, render_markdown(rep, command))
+    report = run_benchmark(cfg, scale, log=lambda msg: click.echo(msg, err=True), on_progress=on_progress)
+    section = render_markdown(report, command)
     if output == "-":
         click.echo(section)
     else:

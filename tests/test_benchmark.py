@@ -143,6 +143,9 @@ def test_pipeline_stage_runs_the_whole_job_into_its_own_database(tmp_path):
     assert run.stage == "pipeline" and run.label == "pipeline (local, 1 worker)"
     assert run.items >= 10 and run.extra["failed"] == 0
     assert run.extra["ingest_analyze_s"] > 0 and run.extra["corpus_s"] > 0
+    parts = run.extra["corpus_parts_s"]  # where the corpus stages' time went, stage by stage
+    assert list(parts) == ["duplicates", "stories", "entities", "events"]
+    assert all(v >= 0 for v in parts.values()) and sum(parts.values()) <= run.extra["corpus_s"]
     from storyline.store import open_store
 
     with open_store(run.extra["db"], readonly=True) as store:  # analysis and corpus stages both ran
@@ -151,7 +154,38 @@ def test_pipeline_stage_runs_the_whole_job_into_its_own_database(tmp_path):
     assert set(q["duplicates"]["recall"]) == {"exact_copy", "near_copy", "rewrite"}
     assert q["stories"]["items"] == run.items
     md = render_markdown(report, command_line(cfg))
+    assert f"(duplicates {parts['duplicates']:.0f}, stories " in md
     assert "| pipeline (local, 1 worker) |" in md and "full pipeline, articles/s (≥ 15)" in md
     assert "Full pipeline database" in md
     assert "Database:" not in md  # only the pipeline's own database exists: its size is in its row
     assert "story request p95, API or web page, full pipeline database (< 100 ms)" in md
+
+
+def test_postgres_ingest_runs_the_same_work_into_the_other_backend(tmp_path, pg_url):
+    from storyline.benchmark import require_empty_store
+    from storyline.store import open_store
+
+    cfg = BenchConfig(n=12, workdir=tmp_path / "w", stages=("ingest",), workers=1, postgres=pg_url)
+    report = run_benchmark(cfg, log=lambda _msg: None)
+    sqlite, pg = report["main"]["results"]
+    assert (sqlite.label, pg.label) == ("ingest", "ingest (postgresql)")
+    assert pg.items == sqlite.items > 0 and pg.extra["failed"] == 0
+    with open_store(pg_url, readonly=True) as store:
+        assert store.count("articles") == sqlite.items
+    md = render_markdown(report, command_line(cfg))
+    assert "| ingest (postgresql) | " in md and f"on PostgreSQL {pg.rate:.1f} docs/s" in md
+    assert "--postgres postgresql://" in md
+    # a store with articles in it is refused before anything runs, and left as it was
+    with pytest.raises(ConfigError, match=f"already holds {sqlite.items} articles"):
+        require_empty_store(pg_url)
+    with pytest.raises(ConfigError, match="empty database"):
+        run_benchmark(cfg, log=lambda _msg: None)
+    with open_store(pg_url, readonly=True) as store:
+        assert store.count("articles") == sqlite.items
+
+
+def test_postgres_option_is_validated():
+    with pytest.raises(ConfigError, match="postgresql://"):
+        BenchConfig(n=5, stages=("ingest",), postgres="mysql://x").validate()
+    with pytest.raises(ConfigError, match="add 'ingest'"):
+        BenchConfig(n=5, stages=("duplicates",), postgres="postgresql://x@/db").validate()

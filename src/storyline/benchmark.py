@@ -86,6 +86,7 @@ class BenchConfig:
     stories_sample: int = 1000
     api_sample: int = 20
     runs: tuple[tuple[str, int], ...] = ()  # (executor, workers) of analyze/pipeline; () = from executor
+    postgres: str | None = None  # an empty PostgreSQL store: the ingest stage also runs into it
 
     def validate(self) -> None:
         unknown = [s for s in self.stages if s not in STAGES]
@@ -99,6 +100,24 @@ class BenchConfig:
         for kind, workers in self.runs:
             if kind not in ("local", "ray") or not isinstance(workers, int) or workers < 1:
                 raise ConfigError(f"bad run {kind}:{workers}; give EXECUTOR:WORKERS with local or ray, e.g. ray:2")
+        if self.postgres is not None:
+            if not self.postgres.startswith(("postgresql://", "postgres://")):
+                raise ConfigError(f"--postgres wants a postgresql://… URL, not {self.postgres!r}")
+            if "ingest" not in self.stages:
+                raise ConfigError("--postgres compares the ingest stage on both backends: add 'ingest' to --stages")
+
+
+def require_empty_store(url: str) -> None:
+    """Refuse a PostgreSQL store that already holds articles: the benchmark measures ingest into an
+    empty store, and it never deletes anything a user stored."""
+    from storyline.store import open_store
+    from storyline.store.postgres import redact
+
+    with open_store(url) as store:  # creates the schema when absent, as the ingest would
+        stored = store.count("articles")
+    if stored:
+        raise ConfigError(f"{redact(url)} already holds {stored} articles; give --postgres an empty database "
+                          "(e.g. createdb storyline_bench): the benchmark does not delete stored data")
 
 
 # ----------------------------------------------------------------------------------- child side
@@ -242,9 +261,11 @@ def _stage_pipeline(p: dict) -> tuple[int, dict]:
         t0 = time.perf_counter()
         report = ingest([corpus / "articles", corpus / "shards"], store, settings, meta=corpus / "meta.jsonl")
         t1 = time.perf_counter()
-        update_corpus(store, settings, report.new_ids, executor=executor_for(settings))
+        corpus_parts: dict[str, float] = {}
+        update_corpus(store, settings, report.new_ids, executor=executor_for(settings), timings=corpus_parts)
         t2 = time.perf_counter()
-    return report.new, {"ingest_analyze_s": t1 - t0, "corpus_s": t2 - t1, "failed": report.failed, "db": str(db),
+    return report.new, {"ingest_analyze_s": t1 - t0, "corpus_s": t2 - t1, "corpus_parts_s": corpus_parts,
+                        "failed": report.failed, "db": str(db),
                         "db_bytes_per_article": db.stat().st_size / max(1, report.new)}
 
 
@@ -455,9 +476,10 @@ def _variants(cfg: BenchConfig, stage: str) -> list[tuple[str, int]]:
 
 
 def run_size(cfg: BenchConfig, n: int, root: Path, stages: Iterable[str], log=print,
-             progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+             progress: Callable[[dict[str, Any]], None] | None = None, postgres: str | None = None) -> dict[str, Any]:
     """Generate a corpus of ``n`` articles under ``root`` and run ``stages`` on it; ``progress`` gets
-    the run so far (no quality yet) after every stage."""
+    the run so far (no quality yet) after every stage.  With ``postgres`` the ingest stage runs a second
+    time, into that (empty) store: the same work on the other backend."""
     from storyline.demo.generate import generate_corpus
 
     corpus, db = root / f"corpus-{n}", root / f"bench-{n}.db"
@@ -487,6 +509,8 @@ def run_size(cfg: BenchConfig, n: int, root: Path, stages: Iterable[str], log=pr
                 done(run_stage(stage, params, f"{stage} ({kind}, {workers} worker{'s' * (workers > 1)})"))
             continue
         done(run_stage(stage, base))
+        if stage == "ingest" and postgres:
+            done(run_stage(stage, dict(base, db=postgres), "ingest (postgresql)"))
     if api_on_pipeline:
         first = next(r for r in results if r.stage == "pipeline")
         done(run_stage("api", dict(base, db=first.extra["db"]), "api (full pipeline database)"))
@@ -544,6 +568,8 @@ def run_benchmark(cfg: BenchConfig, scale: Iterable[int] = (), log=print,
     ``on_progress`` gets the report so far after every stage (the stage being run has no quality
     figures yet), so that a run of hours that is stopped keeps what it measured."""
     cfg.validate()
+    if cfg.postgres:
+        require_empty_store(cfg.postgres)  # before the corpus is generated: a refusal costs nothing
     root = Path(cfg.workdir) if cfg.workdir else Path(tempfile.mkdtemp(prefix="storyline-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     try:
@@ -558,7 +584,7 @@ def run_benchmark(cfg: BenchConfig, scale: Iterable[int] = (), log=print,
                 return lambda run: on_progress({**out, "main": run, "partial": True})
             return lambda run: on_progress({**out, "scale": [*out["scale"], run], "partial": True})
 
-        out["main"] = run_size(cfg, cfg.n, root / "main", cfg.stages, log, progress("main"))
+        out["main"] = run_size(cfg, cfg.n, root / "main", cfg.stages, log, progress("main"), cfg.postgres)
         for n in scale:
             # the api stage rides along when asked for: story-page latency against corpus size
             stages = SCALE_STAGES + (("api",) if "api" in cfg.stages else ())
@@ -594,8 +620,9 @@ def _stage_table(results: list[StageResult], n: int) -> list[str]:
         if r.stage == "analyze" and "analysis_bytes_per_article" in r.extra:
             notes.append(f"analysis adds {r.extra['analysis_bytes_per_article'] / 1024:.1f} KB/article to the DB")
         if r.stage == "pipeline":
+            parts = ", ".join(f"{k} {v:.0f}" for k, v in r.extra.get("corpus_parts_s", {}).items())
             notes.append(f"ingest+clean+analyze {r.extra['ingest_analyze_s']:.0f} s, corpus stages "
-                         f"{r.extra['corpus_s']:.0f} s; DB {r.extra['db_bytes_per_article'] / 1024:.1f} KB/article; "
+                         f"{r.extra['corpus_s']:.0f} s{f' ({parts})' if parts else ''}; DB {r.extra['db_bytes_per_article'] / 1024:.1f} KB/article; "
                          f"{r.extra['failed']} failed")
         if r.stage == "api":
             notes.append("p50/p95 ms: API {api_50_ms:.1f}/{api_95_ms:.1f}, web page {web_50_ms:.1f}/{web_95_ms:.1f}"
@@ -607,7 +634,10 @@ def _stage_table(results: list[StageResult], n: int) -> list[str]:
 
 
 def _targets(run: dict[str, Any], workers: int) -> list[str]:
-    by = {r.stage: r for r in run["results"] if r.stage != "analyze"}
+    by: dict[str, StageResult] = {}
+    for r in run["results"]:  # the first run of a stage: ingest on SQLite, not its PostgreSQL repeat
+        if r.stage != "analyze":
+            by.setdefault(r.stage, r)
     analyze = [r for r in run["results"] if r.stage == "analyze" and f"local, {workers} " in r.label]
     pipeline = {r.label: r for r in run["results"] if r.stage == "pipeline"}
     rows = ["| target | measured | met |", "|---|---|---|"]
@@ -671,6 +701,16 @@ def _quality_rows(q: dict[str, Any], pipeline: bool = False) -> list[str]:
     return rows
 
 
+def _backend_line(run: dict[str, Any]) -> list[str]:
+    """SQLite vs PostgreSQL ingest, when both ran (``--postgres``)."""
+    ingest = {r.label: r for r in run["results"] if r.stage == "ingest"}
+    sqlite, pg = ingest.get("ingest"), ingest.get("ingest (postgresql)")
+    if not (sqlite and pg and sqlite.rate and pg.rate):
+        return []
+    return [f"Ingest (read + clean + store) on SQLite {sqlite.rate:.1f} docs/s, on PostgreSQL {pg.rate:.1f} docs/s "
+            f"(PostgreSQL / SQLite = {pg.rate / sqlite.rate:.2f}).", ""]
+
+
 def _database_line(run: dict[str, Any]) -> list[str]:
     """The size of the stage database (the ingest/duplicates/stories stages write it; a run of the
     pipeline stage alone has none, its own database's size is in its row)."""
@@ -695,7 +735,7 @@ def render_markdown(report: dict[str, Any], command: str) -> str:
              f"formats {json.dumps(s['formats'])}; {s['bytes'] / 1e6:.0f} MB of input). Each stage ran in a fresh "
              "process; peak RSS is `ru_maxrss` of that process, workers' peak the largest worker process.",
              "", *_stage_table(run["results"], run["n"]), "",
-             *_database_line(run),
+             *_database_line(run), *_backend_line(run),
              "### Targets (reported, not asserted)", "", *_targets(run, cfg["workers"]),
              "", "### Quality against the generated truth", *_quality_rows(run["quality"]), ""]
     if report["scale"]:
@@ -705,7 +745,7 @@ def render_markdown(report: dict[str, Any], command: str) -> str:
         for sub in [run, *report["scale"]]:
             for r in sub["results"]:
                 if r.stage in SCALE_STAGES:
-                    lines.append(f"| {sub['n']} | {r.stage} | {r.seconds:.1f} | {r.rate:.1f} | "
+                    lines.append(f"| {sub['n']} | {r.label} | {r.seconds:.1f} | {r.rate:.1f} | "
                                  f"{r.rss_peak_kb / 1024:.0f} MB | {r.rss_start_kb / 1024:.0f} MB | "
                                  f"{r.per_item_kb:.2f} KB |")
         lines.append("")
@@ -762,6 +802,10 @@ def command_line(cfg: BenchConfig, scale: Iterable[int] = (), output: str = "doc
              f"--executor {cfg.executor}", f"--workers {cfg.workers}", f"--analyze-sample {cfg.analyze_sample}",
              f"--rewrite-sample {cfg.rewrite_sample}", f"--stories-sample {cfg.stories_sample}",
              f"--api-sample {cfg.api_sample}"]
+    if cfg.postgres:
+        from storyline.store.postgres import redact
+
+        parts.append(f"--postgres {redact(cfg.postgres)}")
     if cfg.runs:
         parts.append(f"--runs {','.join(f'{kind}:{workers}' for kind, workers in cfg.runs)}")
     scale = list(scale)

@@ -59,10 +59,13 @@ def _runs(ctx, param, value: str | None) -> tuple[tuple[str, int], ...]:
                    "--executor and --workers.")
 @click.option("--scale", callback=_int_list, default=None, metavar="N1,N2",
               help="Also run ingest, duplicates and stories at these sizes (memory against corpus size).")
+@click.option("--postgres", default=None, metavar="URL",
+              help="An empty PostgreSQL database (postgresql://…; extra storyline[postgres]): the ingest stage "
+                   "also runs into it, for SQLite vs PostgreSQL ingest rates. Nothing stored there is deleted.")
 @click.option("--output", type=click.Path(dir_okay=False), default="docs/benchmarks.md", show_default=True,
               help="Markdown file whose bench section is replaced ('-' to print only).")
 def bench(n, seed, analyze_sample, rewrite_sample, stories_sample, api_sample, workdir, keep, stages, executor,
-          workers, runs, scale, output):
+          workers, runs, scale, postgres, output):
     """Generate a corpus and measure docs/s, peak memory and quality per stage.
 
     Each stage runs in a fresh process, so its peak RSS is its own. Figures are written between
@@ -73,13 +76,15 @@ def bench(n, seed, analyze_sample, rewrite_sample, stories_sample, api_sample, w
     Example:
       storyline bench --n 2000 --stages ingest,duplicates,stories --output -
       storyline bench --n 100000 --stages pipeline,api --runs local:2,ray:2,ray:1
+      storyline bench --n 10000 --stages ingest --postgres postgresql://me@/bench
     """
     from storyline.benchmark import BenchConfig, command_line, render_markdown, run_benchmark, write_section
 
     cfg = BenchConfig(n=n, seed=seed, workdir=workdir, keep=keep,
                       stages=tuple(s.strip() for s in stages.split(",") if s.strip()), executor=executor,
                       workers=workers, analyze_sample=analyze_sample, rewrite_sample=rewrite_sample,
-                      stories_sample=stories_sample, api_sample=api_sample, runs=runs)
+                      stories_sample=stories_sample, api_sample=api_sample, runs=runs,
+                      postgres=postgres)
     command = command_line(cfg, scale, output)
     on_progress = None if output == "-" else lambda rep: write_section(output, render_markdown(rep, command))
     report = run_benchmark(cfg, scale, log=lambda msg: click.echo(msg, err=True), on_progress=on_progress)

@@ -11,6 +11,7 @@ re-running ``update_corpus`` (or ``storyline check --repair``) brings them in li
 from __future__ import annotations
 
 import json
+import time
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -676,14 +677,26 @@ def unfinished_ids(store, settings: Settings) -> list[str]:
         "ORDER BY a.seq", (MINHASH, duplicates_model(settings)))]
 
 
-def update_corpus(store, settings: Settings, new_ids: Iterable[str], executor=None) -> dict:
+def update_corpus(store, settings: Settings, new_ids: Iterable[str], executor=None,
+                  timings: dict[str, float] | None = None) -> dict:
     """Bring corpus-level results up to date after ``new_ids`` were stored.
 
     With an ``executor`` of several workers (the ingest's own) and at least ``PARALLEL_MIN`` new
     articles, the duplicate link search runs in one read-only shard per worker and a full story
-    re-clustering one topic per task (:func:`update_duplicates_sharded`); results are the same."""
+    re-clustering one topic per task (:func:`update_duplicates_sharded`); results are the same.
+    ``timings``, when given, receives the wall-clock seconds of each stage (duplicates, stories,
+    entities, events): which part of a long update runs on one core and which on all."""
     new_ids = list(dict.fromkeys([*new_ids, *unfinished_ids(store, settings)]))
     out: dict = {}
+    timings = {} if timings is None else timings
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = now - clock
+        clock = now
+
     workers = getattr(executor, "workers", 1) if executor is not None else 1
     if executor is not None:  # the executor's workers are the cores to use: as many embedding threads here
         from storyline.embed import get_embedder
@@ -697,15 +710,19 @@ def update_corpus(store, settings: Settings, new_ids: Iterable[str], executor=No
         with store.transaction():
             out["duplicates"] = len(update_duplicates(store, settings, new_ids))
             crash_point("duplicates")
+    lap("duplicates")
     with store.transaction():
         out["stories"] = len(update_stories(store, settings, new_ids, executor=executor))
         crash_point("stories")
+    lap("stories")
     with store.transaction():
         out["entities"] = update_entities(store, settings)
         crash_point("entities")
+    lap("entities")
     with store.transaction():
         out["events"] = update_events(store, settings)
         crash_point("events")
+    lap("events")
     return out
 
 

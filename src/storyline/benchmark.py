@@ -42,6 +42,7 @@ STAGES = ("ingest", "duplicates", "rewrites", "stories", "analyze", "api", "pipe
 DEFAULT_STAGES = ("ingest", "duplicates", "rewrites", "stories", "analyze")
 SCALE_STAGES = ("ingest", "duplicates", "stories")  # the stages whose memory could grow with the corpus
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+PG_INGEST = "ingest (postgresql)"  # label of the ingest stage's repeat into --postgres
 TARGETS = {  # reported against, never asserted (docs/benchmarks.md)
     "ingest+duplicates docs/s (2 cores)": 300, "analyze articles/s": 15, "duplicates+stories docs/s": 200,
     "RAM per article beyond vectors (KB)": 2,
@@ -510,7 +511,7 @@ def run_size(cfg: BenchConfig, n: int, root: Path, stages: Iterable[str], log=pr
             continue
         done(run_stage(stage, base))
         if stage == "ingest" and postgres:
-            done(run_stage(stage, dict(base, db=postgres), "ingest (postgresql)"))
+            done(run_stage(stage, dict(base, db=postgres), PG_INGEST))
     if api_on_pipeline:
         first = next(r for r in results if r.stage == "pipeline")
         done(run_stage("api", dict(base, db=first.extra["db"]), "api (full pipeline database)"))
@@ -621,9 +622,9 @@ def _stage_table(results: list[StageResult], n: int) -> list[str]:
             notes.append(f"analysis adds {r.extra['analysis_bytes_per_article'] / 1024:.1f} KB/article to the DB")
         if r.stage == "pipeline":
             parts = ", ".join(f"{k} {v:.0f}" for k, v in r.extra.get("corpus_parts_s", {}).items())
-            notes.append(f"ingest+clean+analyze {r.extra['ingest_analyze_s']:.0f} s, corpus stages "
-                         f"{r.extra['corpus_s']:.0f} s{f' ({parts})' if parts else ''}; DB {r.extra['db_bytes_per_article'] / 1024:.1f} KB/article; "
-                         f"{r.extra['failed']} failed")
+            corpus = f"corpus stages {r.extra['corpus_s']:.0f} s" + (f" ({parts})" if parts else "")
+            notes.append(f"ingest+clean+analyze {r.extra['ingest_analyze_s']:.0f} s, {corpus}; "
+                         f"DB {r.extra['db_bytes_per_article'] / 1024:.1f} KB/article; {r.extra['failed']} failed")
         if r.stage == "api":
             notes.append("p50/p95 ms: API {api_50_ms:.1f}/{api_95_ms:.1f}, web page {web_50_ms:.1f}/{web_95_ms:.1f}"
                          .format(**r.extra))
@@ -704,7 +705,7 @@ def _quality_rows(q: dict[str, Any], pipeline: bool = False) -> list[str]:
 def _backend_line(run: dict[str, Any]) -> list[str]:
     """SQLite vs PostgreSQL ingest, when both ran (``--postgres``)."""
     ingest = {r.label: r for r in run["results"] if r.stage == "ingest"}
-    sqlite, pg = ingest.get("ingest"), ingest.get("ingest (postgresql)")
+    sqlite, pg = ingest.get("ingest"), ingest.get(PG_INGEST)
     if not (sqlite and pg and sqlite.rate and pg.rate):
         return []
     return [f"Ingest (read + clean + store) on SQLite {sqlite.rate:.1f} docs/s, on PostgreSQL {pg.rate:.1f} docs/s "
